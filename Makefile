@@ -1,0 +1,50 @@
+# The two commands a newcomer runs: `make demo` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(abspath $(VENV))/bin
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_FORCE_COLOR ?= 0
+
+# Every scenario under molecule/; the Amazon Linux 2 one needs a registry
+# that serves amazonlinux:2, so it runs only with AWSLOGS_BENCH_AL2=1.
+SCENARIOS ?= $(filter-out $(if $(AWSLOGS_BENCH_AL2),,amazonlinux2),$(notdir $(patsubst %/,%,$(wildcard molecule/*/))))
+
+.PHONY: help venv bench lint unit molecule test demo demo-clean clean
+
+help:
+	@echo "make demo   one host ships sample lines to a local CloudWatch Logs endpoint"
+	@echo "make test   lint, unit tests and every molecule scenario ($(SCENARIOS))"
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock
+	touch $@
+
+bench: venv
+	$(BIN)/python -m tests.bench setup
+
+lint: venv
+	$(BIN)/yamllint --strict .
+	$(BIN)/ansible-lint --profile production
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit: venv
+	$(BIN)/pytest tests/unit
+
+molecule: bench
+	for scenario in $(SCENARIOS); do $(BIN)/molecule test --scenario-name $$scenario; done
+
+test: lint unit molecule
+
+demo: bench
+	$(BIN)/python -m tests.bench demo
+
+demo-clean: venv
+	$(BIN)/python -m tests.bench demo --clean
+
+clean: demo-clean
+	rm -rf $(VENV) .cache

@@ -1,0 +1,306 @@
+"""Filters over the one list of stream definitions (``awslogs_streams``).
+
+``awslogs_stream_errors`` checks every stream against the limits of the
+CloudWatch Logs agent (awscli-cwlogs) and of the CloudWatch Logs API, and
+returns one message per problem, each naming the stream and the key, so a
+play can stop before it touches a host or an AWS resource.
+
+``awslogs_agent_sections`` turns the list into the sections of the agent's
+``logs.conf``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+AGENT_OPTIONS = (
+    "file",
+    "log_group_name",
+    "log_stream_name",
+    "datetime_format",
+    "time_zone",
+    "initial_position",
+    "encoding",
+    "buffer_duration",
+    "batch_count",
+    "batch_size",
+    "multi_line_start_pattern",
+    "file_fingerprint_lines",
+)
+CONTROL_NODE_OPTIONS = ("retention_in_days", "kms_key_id", "tags", "state")
+KNOWN_KEYS = frozenset(("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS))
+
+DEFAULT_LOG_STREAM_NAME = "{instance_id}"
+PLACEHOLDERS = frozenset(("{instance_id}", "{hostname}", "{ip_address}"))
+DATETIME_FORMAT_PATTERN = "{datetime_format}"
+RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
+    731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+MIN_BUFFER_DURATION_MS = 5000
+MAX_BATCH_COUNT = 10000
+MAX_BATCH_SIZE = 1024 * 1024
+MAX_NAME_LENGTH = 512
+
+STREAM_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+LOG_GROUP_NAME_RE = re.compile(r"^[.\-_/#A-Za-z0-9]+$")
+FINGERPRINT_RE = re.compile(r"^(\d+)(?:-(\d+))?$")
+PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
+CHOICES = {
+    "time_zone": ("UTC", "LOCAL"),
+    "initial_position": ("start_of_file", "end_of_file"),
+    "state": ("present", "absent"),
+}
+
+
+def _label(index: int, stream: Any) -> str:
+    if isinstance(stream, Mapping) and stream.get("name"):
+        return f"awslogs_streams[{stream['name']}]"
+    return f"awslogs_streams[{index}]"
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _check_int(stream: Mapping, key: str, low: int | None, high: int | None) -> list[str]:
+    if key not in stream:
+        return []
+    number = _as_int(stream[key])
+    if number is None:
+        return [f"{key} must be a whole number, got {stream[key]!r}"]
+    if low is not None and number < low:
+        return [f"{key} must be at least {low}, got {number}"]
+    if high is not None and number > high:
+        return [f"{key} must be at most {high}, got {number}"]
+    return []
+
+
+def _check_name(stream: Mapping) -> list[str]:
+    name = stream.get("name")
+    if not isinstance(name, str) or not name:
+        return ["name is required (a short word that names the stream)"]
+    if not STREAM_NAME_RE.match(name):
+        return [f"name {name!r} may hold only letters, digits, '.', '_' and '-'"]
+    return []
+
+
+def _check_file(stream: Mapping) -> list[str]:
+    path = stream.get("file")
+    if not isinstance(path, str) or not path:
+        return ["file is required (the path or glob of the log file)"]
+    if not path.startswith("/"):
+        return [f"file must be an absolute path, got {path!r}"]
+    return []
+
+
+def _check_log_group_name(stream: Mapping) -> list[str]:
+    if "log_group_name" not in stream:
+        return ["log_group_name is required"]
+    group = stream["log_group_name"]
+    if not isinstance(group, str) or not group:
+        return ["log_group_name must not be empty"]
+    if len(group) > MAX_NAME_LENGTH:
+        return [f"log_group_name is {len(group)} characters long, the limit is {MAX_NAME_LENGTH}"]
+    if not LOG_GROUP_NAME_RE.match(group):
+        bad = sorted({c for c in group if not LOG_GROUP_NAME_RE.match(c)})
+        return [f"log_group_name {group!r} has characters outside [.-_/#A-Za-z0-9]: {''.join(bad)!r}"]
+    return []
+
+
+def _check_log_stream_name(stream: Mapping) -> list[str]:
+    value = stream.get("log_stream_name", DEFAULT_LOG_STREAM_NAME)
+    if not isinstance(value, str) or not value:
+        return ["log_stream_name must not be empty"]
+    if len(value) > MAX_NAME_LENGTH:
+        return [f"log_stream_name is {len(value)} characters long, the limit is {MAX_NAME_LENGTH}"]
+    errors = []
+    for char in ":*":
+        if char in value:
+            errors.append(f"log_stream_name {value!r} must not contain {char!r}")
+    unknown = sorted(set(PLACEHOLDER_RE.findall(value)) - PLACEHOLDERS)
+    if unknown:
+        errors.append(
+            f"log_stream_name has unknown placeholder(s) {', '.join(unknown)}; "
+            f"the agent knows {', '.join(sorted(PLACEHOLDERS))}"
+        )
+    return errors
+
+
+def _check_choices(stream: Mapping) -> list[str]:
+    return [
+        f"{key} must be one of {', '.join(allowed)}, got {stream[key]!r}"
+        for key, allowed in CHOICES.items()
+        if key in stream and stream[key] not in allowed
+    ]
+
+
+def _check_encoding(stream: Mapping) -> list[str]:
+    if "encoding" not in stream:
+        return []
+    try:
+        codecs.lookup(str(stream["encoding"]))
+    except LookupError:
+        return [f"encoding {stream['encoding']!r} is not a Python codec the agent can decode with"]
+    return []
+
+
+def _check_multi_line(stream: Mapping) -> list[str]:
+    if "multi_line_start_pattern" not in stream:
+        return []
+    pattern = stream["multi_line_start_pattern"]
+    if pattern == DATETIME_FORMAT_PATTERN:
+        if not stream.get("datetime_format"):
+            return ["multi_line_start_pattern '{datetime_format}' needs a datetime_format"]
+        return []
+    if not isinstance(pattern, str) or not pattern:
+        return ["multi_line_start_pattern must be a regular expression or '{datetime_format}'"]
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return [f"multi_line_start_pattern {pattern!r} is not a valid regular expression: {exc}"]
+    return []
+
+
+def _check_fingerprint(stream: Mapping) -> list[str]:
+    if "file_fingerprint_lines" not in stream:
+        return []
+    value = str(stream["file_fingerprint_lines"])
+    match = FINGERPRINT_RE.match(value)
+    if not match:
+        return [f"file_fingerprint_lines must be N or N-M (line numbers), got {value!r}"]
+    first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+    if first < 1 or last < first:
+        return [f"file_fingerprint_lines {value!r} must count from line 1 and end at or after its start"]
+    return []
+
+
+def _check_retention(stream: Mapping) -> list[str]:
+    if "retention_in_days" not in stream:
+        return []
+    days = _as_int(stream["retention_in_days"])
+    if days not in RETENTION_DAYS:
+        return [
+            f"retention_in_days {stream['retention_in_days']!r} is not a value CloudWatch Logs accepts "
+            f"({', '.join(map(str, RETENTION_DAYS))})"
+        ]
+    return []
+
+
+def _check_tags(stream: Mapping) -> list[str]:
+    if "tags" in stream and not isinstance(stream["tags"], Mapping):
+        return ["tags must be a mapping of tag names to values"]
+    return []
+
+
+def _check_unknown(stream: Mapping) -> list[str]:
+    unknown = sorted(set(stream) - KNOWN_KEYS)
+    if unknown:
+        return [f"unknown key(s) {', '.join(unknown)}; known keys are {', '.join(sorted(KNOWN_KEYS))}"]
+    return []
+
+
+STREAM_CHECKS = (
+    _check_name,
+    _check_file,
+    _check_log_group_name,
+    _check_log_stream_name,
+    _check_choices,
+    _check_encoding,
+    lambda s: _check_int(s, "buffer_duration", MIN_BUFFER_DURATION_MS, None),
+    lambda s: _check_int(s, "batch_count", 1, MAX_BATCH_COUNT),
+    lambda s: _check_int(s, "batch_size", 1, MAX_BATCH_SIZE),
+    _check_multi_line,
+    _check_fingerprint,
+    _check_retention,
+    _check_tags,
+    _check_unknown,
+)
+
+
+def _duplicate_errors(streams: list[Mapping]) -> list[str]:
+    errors = []
+    seen_names: dict[str, int] = {}
+    seen_pairs: dict[tuple[str, str], str] = {}
+    for index, stream in enumerate(streams):
+        name = stream.get("name")
+        if isinstance(name, str) and name:
+            if name in seen_names:
+                errors.append(
+                    f"{_label(index, stream)}.name: the name {name!r} is used twice "
+                    f"(entries {seen_names[name]} and {index})"
+                )
+            seen_names.setdefault(name, index)
+        pair = (stream.get("file"), stream.get("log_group_name"))
+        if all(isinstance(part, str) and part for part in pair):
+            if pair in seen_pairs:
+                errors.append(
+                    f"{_label(index, stream)}.file: {pair[0]!r} is already shipped to "
+                    f"{pair[1]!r} by stream {seen_pairs[pair]!r}"
+                )
+            seen_pairs.setdefault(pair, name or str(index))
+    return errors
+
+
+def awslogs_stream_errors(streams: Any) -> list[str]:
+    """Return every problem in the stream list, each naming stream and key."""
+    if not isinstance(streams, list) or not streams:
+        return ["awslogs_streams must be a non-empty list of stream definitions"]
+    errors = []
+    for index, stream in enumerate(streams):
+        if not isinstance(stream, Mapping):
+            errors.append(f"awslogs_streams[{index}] must be a mapping, got {type(stream).__name__}")
+            continue
+        for check in STREAM_CHECKS:
+            errors.extend(f"{_label(index, stream)}.{message}" for message in check(stream))
+    if not errors:
+        errors.extend(_duplicate_errors(streams))
+    return errors
+
+
+def _resolve(value: str, placeholders: Mapping[str, str]) -> str:
+    for placeholder, replacement in placeholders.items():
+        if replacement:
+            value = value.replace(placeholder, str(replacement))
+    return value
+
+
+def awslogs_agent_sections(streams: Iterable[Mapping], instance_id: str = "") -> list[dict]:
+    """Return the logs.conf sections: ``[{'name': ..., 'options': [[key, value], ...]}]``.
+
+    Streams whose ``state`` is ``absent`` are not shipped. ``{instance_id}`` is
+    replaced by ``instance_id`` when one is known, because the agent's own
+    lookup speaks only IMDSv1.
+    """
+    placeholders = {"{instance_id}": instance_id}
+    sections = []
+    for stream in streams:
+        if stream.get("state", "present") == "absent":
+            continue
+        options = []
+        for key in AGENT_OPTIONS:
+            value = stream.get(key, DEFAULT_LOG_STREAM_NAME if key == "log_stream_name" else None)
+            if value is None:
+                continue
+            if key in ("log_group_name", "log_stream_name"):
+                value = _resolve(str(value), placeholders)
+            options.append([key, str(value)])
+        sections.append({"name": stream["name"], "options": options})
+    return sections
+
+
+class FilterModule:
+    def filters(self) -> dict:
+        return {
+            "awslogs_stream_errors": awslogs_stream_errors,
+            "awslogs_agent_sections": awslogs_agent_sections,
+        }

@@ -1,0 +1,59 @@
+"""Bench commands: python -m tests.bench {setup,engine,image,endpoint,demo}."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tests.bench import endpoint
+from tests.bench.engine import ensure_engine
+from tests.bench.image import ensure_image
+from tests.bench.process import BenchError
+
+
+def _setup(_: argparse.Namespace) -> list[str]:
+    return [ensure_engine(), ensure_image()]
+
+
+def _endpoint(args: argparse.Namespace) -> list[str]:
+    if args.action == "start":
+        return [endpoint.start(args.port, args.enforce_iam_after)]
+    return [endpoint.stop(args.port)]
+
+
+def _demo(args: argparse.Namespace) -> list[str]:
+    from tests.bench.demo import run_demo
+
+    return run_demo(keep=args.keep)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("setup", help="a Docker engine and the base image").set_defaults(func=_setup)
+    commands.add_parser("engine", help="a Docker engine").set_defaults(func=lambda _: [ensure_engine()])
+    commands.add_parser("image", help="the systemd base image").set_defaults(func=lambda _: [ensure_image()])
+    ep = commands.add_parser("endpoint", help="the local AWS endpoint (moto server)")
+    ep.add_argument("action", choices=["start", "stop"])
+    ep.add_argument("--port", type=int, required=True)
+    ep.add_argument("--enforce-iam-after", type=int, default=None, help="enforce IAM after this many calls")
+    ep.set_defaults(func=_endpoint)
+    demo = commands.add_parser("demo", help="one host shipping sample lines to the local endpoint")
+    demo.add_argument("--keep", action="store_true", help="leave the host and the endpoint running")
+    demo.set_defaults(func=_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        for line in args.func(args):
+            print(line, flush=True)
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

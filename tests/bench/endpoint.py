@@ -1,0 +1,67 @@
+"""The local AWS endpoint: moto in server mode on 127.0.0.1.
+
+It speaks the real CloudWatch Logs, IAM, STS and EC2 APIs over HTTP; boto3,
+the amazon.aws modules and the agent all talk to it. With ``enforce_iam`` it
+checks the caller's IAM policies (moto's INITIAL_NO_AUTH_ACTION_COUNT) after
+the first few calls.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+
+from tests.bench.process import BenchError, pid_alive, state_path, wait_for
+
+HOST = "127.0.0.1"
+
+
+def url(port: int) -> str:
+    return f"http://{HOST}:{port}"
+
+
+def answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url(port)}/moto-api/data.json", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def start(port: int, enforce_iam_after: int | None = None) -> str:
+    if answers(port):
+        return f"endpoint: {url(port)} answers"
+    env = dict(os.environ)
+    if enforce_iam_after is not None:
+        env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(enforce_iam_after)
+    log = state_path(f"moto-{port}.log").open("ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+    )
+    state_path(f"moto-{port}.pid").write_text(str(process.pid))
+    wait_for(f"moto server on {url(port)} (log: .cache/bench/moto-{port}.log)", lambda: answers(port), timeout=60)
+    return f"endpoint: started {url(port)}"
+
+
+def stop(port: int) -> str:
+    pidfile = state_path(f"moto-{port}.pid")
+    if not pidfile.exists():
+        return f"endpoint: nothing started on {url(port)}"
+    pid = int(pidfile.read_text())
+    if pid_alive(pid):
+        os.killpg(pid, signal.SIGTERM)
+        try:
+            wait_for("moto server to stop", lambda: not pid_alive(pid), timeout=10)
+        except BenchError:
+            os.killpg(pid, signal.SIGKILL)
+    pidfile.unlink()
+    return f"endpoint: stopped {url(port)}"
+

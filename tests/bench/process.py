@@ -1,0 +1,50 @@
+"""Small helpers shared by the bench commands: run, wait, state directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+STATE_DIR = Path(os.environ.get("AWSLOGS_BENCH_STATE", PROJECT_DIR / ".cache" / "bench"))
+
+
+class BenchError(RuntimeError):
+    """A bench step failed; the message says what to do."""
+
+
+def state_path(name: str) -> Path:
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    return STATE_DIR / name
+
+
+def run(*args: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, check=check, text=True, capture_output=True, **kwargs)
+
+
+def succeeds(*args: str) -> bool:
+    if shutil.which(args[0]) is None:
+        return False
+    return subprocess.run(args, capture_output=True).returncode == 0
+
+
+def wait_for(what: str, ready: Callable[[], bool], timeout: float, interval: float = 0.5) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() > deadline:
+            raise BenchError(f"{what} was not ready after {timeout:.0f} s")
+        time.sleep(interval)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
