@@ -1,0 +1,68 @@
+"""Check mode is honest: nothing to report on a converged host, nothing
+changed on a fresh one."""
+
+import json
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.bench.playbook import changed_tasks, run_site
+from tests.bench.process import PROJECT_DIR
+
+# Paths Ansible itself or systemd touch on any connection.
+NOT_OURS = ("/root/.ansible", "/sys", "/root", "/var/log/journal", "/etc/machine-id", "/var/lib/systemd")
+
+
+def test_check_diff_on_the_converged_host_reports_nothing(inventory):
+    result = run_site(inventory, "--check", "--diff")
+    assert result["rc"] == 0, result["stderr"]
+    for host, stats in result["stats"].items():
+        assert stats["changed"] == 0, changed_tasks(result, host)
+        assert stats["failures"] == 0
+
+
+def _docker(*args: str) -> str:
+    return subprocess.run(["docker", *args], check=True, capture_output=True, text=True).stdout
+
+
+def _changes(container: str) -> set[str]:
+    return {line for line in _docker("diff", container).splitlines() if not line[2:].startswith(NOT_OURS)}
+
+
+@pytest.fixture
+def fresh_host(inventory, tmp_path: Path):
+    """A new container from the same image, with the converged host's vars."""
+    converged = yaml.safe_load(Path(inventory).read_text())
+    platform = json.loads(_docker("inspect", "default-debian12"))[0]
+    name = f"default-fresh-{uuid.uuid4().hex[:8]}"
+    _docker(
+        "run", "--detach", "--name", name, "--network", "host",
+        "--cap-add", "SYS_ADMIN", "--security-opt", "seccomp=unconfined", "--cgroupns", "host",
+        "--tmpfs", "/run", "--tmpfs", "/run/lock", "--tmpfs", "/tmp",
+        *[arg for mount in platform["HostConfig"]["Binds"] for arg in ("--volume", mount)],
+        platform["Config"]["Image"], "/lib/systemd/systemd",
+    )  # fmt: skip
+    hostvars = dict(converged["all"]["children"]["awslogs_hosts"]["hosts"]["default-debian12"])
+    hostvars.update(yaml.safe_load((Path(inventory).parent / "host_vars" / "default-debian12").read_text()))
+    hostvars["ansible_host"] = name
+    (tmp_path / "hosts.yml").write_text(yaml.safe_dump({"awslogs_hosts": {"hosts": {name: hostvars}}}))
+    (tmp_path / "group_vars").symlink_to(PROJECT_DIR / "inventory" / "group_vars")
+    try:
+        yield name, str(tmp_path / "hosts.yml")
+    finally:
+        _docker("rm", "--force", name)
+
+
+def test_check_diff_on_a_fresh_host_changes_nothing_and_says_what_it_would_do(fresh_host):
+    name, inventory = fresh_host
+    before = _changes(name)
+    result = run_site(inventory, "--check", "--diff")
+    assert result["rc"] == 0, result["stderr"]
+    assert result["stats"][name]["failures"] == 0
+    would_change = changed_tasks(result, name)
+    assert "Write the agent's configuration, unit and pins" in would_change
+    assert "Create the agent's virtualenv" in would_change
+    assert _changes(name) == before
