@@ -1,0 +1,123 @@
+"""The drift-fix flow: check + diff, apply, verify; and each item's outcome."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from awslogs_drift.events import HostProblem, RunResult, TaskChange
+from awslogs_drift.exitcodes import ExitCode
+
+# Outcomes of a drift item.
+DETECTED = "detected"  # --detect-only: found, left as it is
+FIXED = "fixed"  # the apply run changed it and the verification shows no change
+REMAINS = "remains"  # the verification check still changes it
+NOT_FIXED = "not fixed"  # the apply run failed or never reached it
+
+
+@dataclass
+class DriftItem:
+    """One task that would change one host: that is drift."""
+
+    change: TaskChange
+    outcome: str = DETECTED
+    verified_diff: str = ""
+
+
+@dataclass
+class DriftRun:
+    """The whole drift-fix: the runs' results, the items and their outcomes."""
+
+    detect_only: bool
+    check: RunResult
+    apply: RunResult | None = None
+    verify: RunResult | None = None
+    items: list[DriftItem] = field(default_factory=list)
+    # Changes the verification found that the first check did not.
+    new_drift: list[TaskChange] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def hosts(self) -> list[str]:
+        names = set(self.check.hosts)
+        for run in (self.apply, self.verify):
+            if run is not None:
+                names.update(run.hosts)
+        return sorted(names)
+
+    @property
+    def problems(self) -> list[HostProblem]:
+        seen: dict[tuple[str, str, str], HostProblem] = {}
+        for run in (self.check, self.apply, self.verify):
+            if run is not None:
+                for problem in run.problems:
+                    seen.setdefault((problem.host, problem.kind, problem.task), problem)
+        return list(seen.values())
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.problems or any(run.rc != 0 for run in (self.check, self.apply, self.verify) if run is not None):
+            return ExitCode.RUN_FAILED
+        if self.new_drift or any(item.outcome != FIXED for item in self.items):
+            return ExitCode.DRIFT_REMAINS
+        return ExitCode.DRIFT_FIXED if self.items else ExitCode.NO_DRIFT
+
+
+RunFn = Callable[[bool, str, list[str]], RunResult]
+"""run(check, ident, hosts_to_exclude) -> the result of one playbook run."""
+
+
+def drift_fix(run: RunFn, *, detect_only: bool) -> DriftRun:
+    """Check, and unless detect_only apply and verify; classify every item."""
+    started = time.monotonic()
+    check = run(True, "check", [])
+    skip = check.unreachable
+    if skip and set(check.hosts) - set(skip):
+        # A host that is down stops a play with any_errors_fatal for every
+        # host: check the others again without it so they are still fixed.
+        check = merge_checks(check, run(True, "check-reachable", skip))
+    result = DriftRun(detect_only=detect_only, check=check)
+    result.items = [DriftItem(change) for change in check.drift]
+    # Fix only what the check could read: a failed task (bad settings, a
+    # broken host) would fail the apply run the same way.
+    if not detect_only and result.items and not check.failed and check.rc in (0, 4):
+        result.apply = run(False, "apply", skip)
+        result.verify = run(True, "verify", skip)
+        classify(result)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def merge_checks(first: RunResult, again: RunResult) -> RunResult:
+    """The check of every host: who was unreachable first, what the rest would change."""
+    if not again.started:
+        return first
+    problems = list(first.problems) + [p for p in again.problems if p not in first.problems]
+    return RunResult(
+        changes=again.changes,
+        problems=problems,
+        hosts=sorted(set(first.hosts) | set(again.hosts)),
+        plays_without_hosts=again.plays_without_hosts,
+        started=True,
+        rc=first.rc or again.rc,
+        error=again.error,
+    )
+
+
+def classify(result: DriftRun) -> None:
+    """Set each item's outcome from the apply and verification runs."""
+    if result.apply is None or result.verify is None:
+        return
+    still = {change.key: change for change in result.verify.drift}
+    troubled = {problem.host for problem in result.apply.problems} | {p.host for p in result.verify.problems}
+    for item in result.items:
+        key = item.change.key
+        if key in still:
+            item.outcome = REMAINS
+            item.verified_diff = still.pop(key).diff
+        elif item.change.host in troubled:
+            item.outcome = NOT_FIXED
+        else:
+            item.outcome = FIXED
+    result.new_drift = list(still.values())

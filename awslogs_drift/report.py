@@ -1,0 +1,115 @@
+"""The report: a JSON document with every drifted item, and a short summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from awslogs_drift import __version__
+from awslogs_drift.drift import DriftItem, DriftRun
+from awslogs_drift.events import TaskChange
+
+
+class ReportError(Exception):
+    """The report cannot be written where it was asked to go."""
+
+
+def _change_json(change: TaskChange) -> dict[str, Any]:
+    return {
+        "host": change.host,
+        "task": change.task,
+        "role": change.role,
+        "action": change.action,
+        "task_path": change.task_path,
+        "diff": change.diff,
+        "detail": change.detail,
+    }
+
+
+def _item_json(item: DriftItem) -> dict[str, Any]:
+    data = _change_json(item.change)
+    data["outcome"] = item.outcome
+    if item.verified_diff:
+        data["diff_after_fix"] = item.verified_diff
+    return data
+
+
+def build_report(result: DriftRun, *, playbook: str, limit: str = "", tags: str = "") -> dict[str, Any]:
+    """The JSON report of a drift-fix run."""
+    handlers = [change for change in result.check.changes if change.handler]
+    return {
+        "tool": "awslogs-drift",
+        "version": __version__,
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "playbook": playbook,
+        "limit": limit,
+        "tags": tags,
+        "mode": "detect-only" if result.detect_only else "fix",
+        "exit_code": int(result.exit_code),
+        "status": result.exit_code.name.lower(),
+        "seconds": round(result.seconds, 1),
+        "hosts": result.hosts,
+        "unreachable": sorted({p.host for p in result.problems if p.kind == "unreachable"}),
+        "failed": sorted({p.host for p in result.problems if p.kind == "failed"}),
+        "problems": [{"host": p.host, "kind": p.kind, "task": p.task, "message": p.message} for p in result.problems],
+        "runs": {
+            name: {"rc": run.rc, "changed_tasks": len(run.drift)}
+            for name, run in (("check", result.check), ("apply", result.apply), ("verify", result.verify))
+            if run is not None
+        },
+        "drift": [_item_json(item) for item in result.items],
+        # Handlers the drift would trigger (a restart): consequences, not drift.
+        "handlers": [{"host": c.host, "task": c.task, "role": c.role} for c in handlers],
+        "new_drift_after_fix": [_change_json(change) for change in result.new_drift],
+    }
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """The short human summary: hosts, drifted tasks, what was fixed, time."""
+    drift: list[dict[str, Any]] = report["drift"]
+    hosts: list[str] = report["hosts"]
+    drifted_hosts = sorted({item["host"] for item in drift})
+    fixed = [item for item in drift if item["outcome"] == "fixed"]
+    lines = [
+        f"awslogs-drift: {report['status'].replace('_', ' ')} (exit {report['exit_code']}) "
+        f"in {report['seconds']:.1f} s, {report['mode']}, playbook {report['playbook']}",
+        f"hosts: {len(hosts)} checked, {len(drifted_hosts)} drifted, "
+        f"{len(report['unreachable'])} unreachable, {len(report['failed'])} failed",
+        f"drifted tasks: {len(drift)}, fixed: {len(fixed)}",
+    ]
+    for item in drift:
+        role = f"{item['role']} : " if item["role"] else ""
+        lines.append(f"  [{item['outcome']}] {item['host']}: {role}{item['task']}")
+    for change in report["new_drift_after_fix"]:
+        lines.append(f"  [new after fix] {change['host']}: {change['task']}")
+    for problem in report["problems"]:
+        lines.append(f"  [{problem['kind']}] {problem['host']}: {problem['task']}: {problem['message']}")
+    return lines
+
+
+def check_writable(path: Path) -> None:
+    """Fail before any run when the report could not be written at the end."""
+    directory = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ReportError(f"report path {path} is a directory")
+    if not directory.is_dir():
+        raise ReportError(f"report directory {directory} does not exist")
+    if not os.access(directory, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ReportError(f"report path {path} is not writable")
+
+
+def write_report(path: Path, report: dict[str, Any]) -> None:
+    """Write the report atomically: a reader never sees half a report."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(report, stream, indent=2, sort_keys=False)
+            stream.write("\n")
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise ReportError(f"cannot write the report {path}: {exc.strerror or exc}") from exc

@@ -1,0 +1,68 @@
+"""One ansible-playbook run through ansible-runner, folded into a RunResult."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ansible_runner
+
+from awslogs_drift.events import Event, RunResult, parse_events
+
+
+@dataclass(frozen=True)
+class PlaybookRun:
+    """What every run of one drift-fix shares: the playbook and its targets."""
+
+    project_dir: Path
+    playbook: Path
+    inventory: list[str] = field(default_factory=list)
+    limit: str = ""
+    tags: str = ""
+    skip_tags: str = ""
+    extravars: dict[str, Any] = field(default_factory=dict)
+    forks: int = 0
+    keep_artifacts: Path | None = None
+
+    def excluding(self, hosts: list[str]) -> PlaybookRun:
+        """The same run without these hosts (the unreachable ones)."""
+        if not hosts:
+            return self
+        limit = ":".join([self.limit or "all", *(f"!{host}" for host in hosts)])
+        return PlaybookRun(**{**self.__dict__, "limit": limit})
+
+
+def run_playbook(spec: PlaybookRun, *, check: bool, ident: str) -> tuple[RunResult, list[Event]]:
+    """Run the playbook once (check + diff, or apply + diff) and read its events."""
+    with tempfile.TemporaryDirectory(prefix="awslogs-drift-") as private_dir:
+        kwargs: dict[str, Any] = {
+            "private_data_dir": private_dir,
+            "project_dir": str(spec.project_dir),
+            "playbook": str(spec.playbook),
+            "ident": ident,
+            "cmdline": "--check --diff" if check else "--diff",
+            "quiet": True,
+            "suppress_env_files": True,
+            "envvars": {"ANSIBLE_NOCOLOR": "1", "ANSIBLE_RETRY_FILES_ENABLED": "0"},
+        }
+        if spec.keep_artifacts is not None:
+            kwargs["artifact_dir"] = str(spec.keep_artifacts)
+        # No inventory given: ansible.cfg's default inventory applies.
+        if spec.inventory:
+            kwargs["inventory"] = spec.inventory if len(spec.inventory) > 1 else spec.inventory[0]
+        if spec.limit:
+            kwargs["limit"] = spec.limit
+        if spec.tags:
+            kwargs["tags"] = spec.tags
+        if spec.skip_tags:
+            kwargs["skip_tags"] = spec.skip_tags
+        if spec.extravars:
+            kwargs["extravars"] = spec.extravars
+        if spec.forks:
+            kwargs["forks"] = spec.forks
+        outcome = ansible_runner.run(**kwargs)
+        events = list(outcome.events)
+        rc = outcome.rc if isinstance(outcome.rc, int) else 1
+    return parse_events(events, rc), events
