@@ -1,0 +1,134 @@
+"""Unit tests of the stream-list checks and the logs.conf sections."""
+
+from __future__ import annotations
+
+import pytest
+from awslogs_streams import awslogs_agent_sections, awslogs_stream_errors
+
+GROUP = "/aws/elasticbeanstalk/myapp-prd/var/log/containers/backend.log"
+
+
+def stream(**overrides) -> dict:
+    base = {"name": "backend", "file": "/var/log/containers/backend*", "log_group_name": GROUP}
+    base.update(overrides)
+    return {key: value for key, value in base.items() if value is not None}
+
+
+def test_the_shipped_defaults_are_valid():
+    streams = [
+        stream(log_stream_name="{instance_id}", datetime_format="%Y-%m-%d %H:%M:%S",
+               multi_line_start_pattern="{datetime_format}"),
+        stream(name="nginx-access", file="/var/log/nginx/access.log", log_group_name="/x/access.log"),
+    ]  # fmt: skip
+    assert awslogs_stream_errors(streams) == []
+
+
+def test_every_agent_option_within_its_limits_is_accepted():
+    full = stream(
+        log_stream_name="{hostname}-{ip_address}",
+        datetime_format="%d/%b/%Y:%H:%M:%S %z",
+        time_zone="LOCAL",
+        initial_position="end_of_file",
+        encoding="latin_1",
+        buffer_duration=5000,
+        batch_count=10000,
+        batch_size=1048576,
+        multi_line_start_pattern=r"^\[",
+        file_fingerprint_lines="1-3",
+        retention_in_days=3653,
+        kms_key_id="arn:aws:kms:eu-west-1:123456789012:key/abc",
+        tags={"team": "backend"},
+        state="present",
+    )
+    assert awslogs_stream_errors([full]) == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"file": None}, "awslogs_streams[backend].file is required"),
+        ({"file": "var/log/x.log"}, "awslogs_streams[backend].file must be an absolute path"),
+        ({"log_group_name": None}, "awslogs_streams[backend].log_group_name is required"),
+        ({"log_group_name": ""}, "awslogs_streams[backend].log_group_name must not be empty"),
+        ({"log_group_name": "/" + "a" * 512}, "awslogs_streams[backend].log_group_name is 513 characters long"),
+        ({"log_group_name": "/app/my logs"}, "awslogs_streams[backend].log_group_name '/app/my logs' has characters"),
+        ({"log_stream_name": "web:1"}, "awslogs_streams[backend].log_stream_name 'web:1' must not contain ':'"),
+        ({"log_stream_name": "web*"}, "awslogs_streams[backend].log_stream_name 'web*' must not contain '*'"),
+        ({"log_stream_name": "{instance}"}, "awslogs_streams[backend].log_stream_name has unknown placeholder"),
+        ({"log_stream_name": "x" * 513}, "awslogs_streams[backend].log_stream_name is 513 characters long"),
+        ({"buffer_duration": 4999}, "awslogs_streams[backend].buffer_duration must be at least 5000, got 4999"),
+        ({"buffer_duration": "soon"}, "awslogs_streams[backend].buffer_duration must be a whole number"),
+        ({"batch_count": 10001}, "awslogs_streams[backend].batch_count must be at most 10000, got 10001"),
+        ({"batch_size": 1048577}, "awslogs_streams[backend].batch_size must be at most 1048576, got 1048577"),
+        ({"initial_position": "middle"}, "awslogs_streams[backend].initial_position must be one of"),
+        ({"time_zone": "CET"}, "awslogs_streams[backend].time_zone must be one of UTC, LOCAL, got 'CET'"),
+        ({"encoding": "klingon"}, "awslogs_streams[backend].encoding 'klingon' is not a Python codec"),
+        ({"multi_line_start_pattern": "(unclosed"}, "awslogs_streams[backend].multi_line_start_pattern '(unclosed'"),
+        ({"multi_line_start_pattern": "{datetime_format}"}, "'{datetime_format}' needs a datetime_format"),
+        ({"file_fingerprint_lines": "a-b"}, "awslogs_streams[backend].file_fingerprint_lines must be N or N-M"),
+        ({"file_fingerprint_lines": "3-1"}, "awslogs_streams[backend].file_fingerprint_lines '3-1' must count"),
+        ({"retention_in_days": 42}, "awslogs_streams[backend].retention_in_days 42 is not a value"),
+        ({"state": "gone"}, "awslogs_streams[backend].state must be one of present, absent"),
+        ({"tags": ["a"]}, "awslogs_streams[backend].tags must be a mapping"),
+        ({"buffer_duraton": 6000}, "awslogs_streams[backend].unknown key(s) buffer_duraton"),
+        ({"name": "back end"}, "awslogs_streams[back end].name 'back end' may hold only"),
+    ],
+)
+def test_a_bad_value_is_named_with_its_stream_and_key(overrides, expected):
+    errors = awslogs_stream_errors([stream(**overrides)])
+    assert any(expected in error for error in errors), errors
+
+
+def test_a_stream_without_a_name_is_named_by_its_position():
+    errors = awslogs_stream_errors([stream(), stream(name=None, file="/var/log/b.log")])
+    assert errors == ["awslogs_streams[1].name is required (a short word that names the stream)"]
+
+
+def test_two_streams_with_the_same_name_are_refused():
+    errors = awslogs_stream_errors([stream(), stream(file="/var/log/other.log")])
+    assert errors == ["awslogs_streams[backend].name: the name 'backend' is used twice (entries 0 and 1)"]
+
+
+def test_the_same_file_and_group_twice_is_refused():
+    errors = awslogs_stream_errors([stream(), stream(name="backend-again")])
+    assert errors == [
+        f"awslogs_streams[backend-again].file: '/var/log/containers/backend*' is already shipped to {GROUP!r} "
+        "by stream 'backend'"
+    ]
+
+
+@pytest.mark.parametrize("streams", [[], None, "backend", [["backend"]]])
+def test_the_list_itself_must_be_a_list_of_mappings(streams):
+    assert awslogs_stream_errors(streams)
+
+
+def test_every_problem_is_reported_at_once():
+    errors = awslogs_stream_errors([stream(buffer_duration=1, batch_count=0, time_zone="x")])
+    assert len(errors) == 3
+
+
+def test_sections_keep_the_agent_options_in_order_and_resolve_the_instance_id():
+    sections = awslogs_agent_sections(
+        [stream(log_stream_name="{instance_id}-{hostname}", retention_in_days=30, buffer_duration=6000)],
+        "i-0123",
+    )
+    assert sections == [
+        {
+            "name": "backend",
+            "options": [
+                ["file", "/var/log/containers/backend*"],
+                ["log_group_name", GROUP],
+                ["log_stream_name", "i-0123-{hostname}"],
+                ["buffer_duration", "6000"],
+            ],
+        }
+    ]
+
+
+def test_sections_default_the_stream_name_and_leave_the_placeholder_without_an_id():
+    [section] = awslogs_agent_sections([stream()])
+    assert ["log_stream_name", "{instance_id}"] in section["options"]
+
+
+def test_absent_streams_are_not_shipped():
+    assert awslogs_agent_sections([stream(state="absent")], "i-1") == []
