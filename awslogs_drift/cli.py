@@ -158,7 +158,8 @@ def playbook_run(args: argparse.Namespace) -> PlaybookRun:
 def _check_started(check: RunResult, spec: PlaybookRun) -> None:
     if not check.started and check.rc != 0:
         detail = f":\n{check.error}" if check.error else ""
-        raise UsageError(f"{spec.playbook.name} did not start (syntax or inventory error, rc {check.rc}){detail}")
+        problem = f"a syntax, inventory or setup error, rc {check.rc}"
+        raise UsageError(f"{spec.playbook.name} did not start ({problem}){detail}")
     if not check.hosts:
         where = f" with --limit {spec.limit!r}" if spec.limit else ""
         raise UsageError(

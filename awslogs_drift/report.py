@@ -93,9 +93,11 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
 
 def check_writable(path: Path) -> None:
     """Fail before any run when the report could not be written at the end."""
-    directory = path.parent if str(path.parent) else Path(".")
+    directory = path.parent
     if path.is_dir():
         raise ReportError(f"report path {path} is a directory")
+    if directory.exists() and not directory.is_dir():
+        raise ReportError(f"report directory {directory} is not a directory")
     if not directory.is_dir():
         raise ReportError(f"report directory {directory} does not exist")
     if not os.access(directory, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
@@ -104,12 +106,15 @@ def check_writable(path: Path) -> None:
 
 def write_report(path: Path, report: dict[str, Any]) -> None:
     """Write the report atomically: a reader never sees half a report."""
+    temporary = ""
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(report, stream, indent=2, sort_keys=False)
+            json.dump(report, stream, indent=2)
             stream.write("\n")
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except OSError as exc:
+        if temporary and os.path.exists(temporary):
+            os.unlink(temporary)
         raise ReportError(f"cannot write the report {path}: {exc.strerror or exc}") from exc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,14 @@ class PlaybookRun:
         return PlaybookRun(**{**self.__dict__, "limit": limit})
 
 
+def _path() -> str:
+    """PATH with this Python's bin first: the ansible-playbook installed beside the
+    runner is found even when a service or cron starts it with a bare PATH."""
+    here = str(Path(sys.executable).parent)
+    rest = [entry for entry in os.environ.get("PATH", os.defpath).split(os.pathsep) if entry and entry != here]
+    return os.pathsep.join([here, *rest])
+
+
 def run_playbook(spec: PlaybookRun, *, check: bool, ident: str) -> tuple[RunResult, list[Event]]:
     """Run the playbook once (check + diff, or apply + diff) and read its events."""
     with tempfile.TemporaryDirectory(prefix="awslogs-drift-") as private_dir:
@@ -45,7 +55,7 @@ def run_playbook(spec: PlaybookRun, *, check: bool, ident: str) -> tuple[RunResu
             "cmdline": "--check --diff" if check else "--diff",
             "quiet": True,
             "suppress_env_files": True,
-            "envvars": {"ANSIBLE_NOCOLOR": "1", "ANSIBLE_RETRY_FILES_ENABLED": "0"},
+            "envvars": {"ANSIBLE_NOCOLOR": "1", "ANSIBLE_RETRY_FILES_ENABLED": "0", "PATH": _path()},
         }
         if spec.keep_artifacts is not None:
             kwargs["artifact_dir"] = str(spec.keep_artifacts)

@@ -1,0 +1,234 @@
+"""The awslogs-drift command on real playbooks and inventories (local hosts).
+
+Every test runs the real command in a subprocess: ansible-runner runs
+ansible-playbook against hosts on the local connection, in a temp project.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+PLAYBOOK = """\
+- name: Keep two files per host
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Write the wanted configuration
+      ansible.builtin.copy:
+        content: "wanted {{ inventory_hostname }}\\n"
+        dest: "{{ out_dir }}/{{ inventory_hostname }}.conf"
+        mode: "0644"
+      tags: [conf]
+    - name: Write the marker
+      ansible.builtin.copy:
+        content: "marker\\n"
+        dest: "{{ out_dir }}/{{ inventory_hostname }}.marker"
+        mode: "0644"
+      tags: [marker]
+"""
+
+
+def _host(name: str) -> str:
+    return f"    {name}:\n      ansible_connection: local\n      ansible_python_interpreter: {sys.executable}\n"
+
+
+class Project:
+    """A playbook project in a temp dir, and the command run against it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.out = root / "out"
+        self.out.mkdir()
+        (root / "site.yml").write_text(PLAYBOOK)
+        self.inventory = root / "hosts.yml"
+        self.inventory.write_text("all:\n  hosts:\n" + _host("h1") + _host("h2"))
+        self.report = root / "report.json"
+        self.lock = root / "drift.lock"
+
+    def command(self, *args: str) -> list[str]:
+        return [
+            sys.executable, "-m", "awslogs_drift", "--project-dir", str(self.root), "--lock-file", str(self.lock),
+            "-e", f"out_dir={self.out}", *args,
+        ]  # fmt: skip
+
+    def env(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "AWS_"))}
+        env["PYTHONPATH"] = str(PROJECT_DIR)
+        return env
+
+    def run(self, *args: str, inventory: bool = True) -> subprocess.CompletedProcess[str]:
+        extra = ["-i", str(self.inventory)] if inventory else []
+        done = subprocess.run(
+            self.command(*extra, *args),
+            check=False,
+            env=self.env(),
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert "Traceback" not in done.stderr + done.stdout
+        return done
+
+    def read_report(self) -> dict:
+        return json.loads(self.report.read_text())
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path)
+
+
+def test_drift_is_fixed_and_the_next_run_finds_none(project: Project) -> None:
+    first = project.run("--report", str(project.report))
+    assert first.returncode == 2, first.stdout + first.stderr
+    assert first.stdout.splitlines()[1:3] == [
+        "hosts: 2 checked, 2 drifted, 0 unreachable, 0 failed",
+        "drifted tasks: 4, fixed: 4",
+    ]
+    report = project.read_report()
+    assert sorted((i["host"], i["task"], i["outcome"]) for i in report["drift"]) == [
+        ("h1", "Write the marker", "fixed"),
+        ("h1", "Write the wanted configuration", "fixed"),
+        ("h2", "Write the marker", "fixed"),
+        ("h2", "Write the wanted configuration", "fixed"),
+    ]
+    assert report["runs"]["verify"] == {"rc": 0, "changed_tasks": 0}
+    assert (project.out / "h2.conf").read_text() == "wanted h2\n"
+
+    second = project.run("--report", str(project.report))
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert (project.read_report()["drift"], list(project.read_report()["runs"])) == ([], ["check"])
+
+
+def test_a_hand_edit_is_reported_with_its_diff(project: Project) -> None:
+    assert project.run().returncode == 2
+    (project.out / "h1.conf").write_text("edited by hand\n")
+    done = project.run("--report", str(project.report))
+    assert done.returncode == 2
+    (item,) = project.read_report()["drift"]
+    assert (item["host"], item["action"], item["outcome"]) == ("h1", "ansible.builtin.copy", "fixed")
+    assert "-edited by hand\n+wanted h1\n" in item["diff"]
+    assert (project.out / "h1.conf").read_text() == "wanted h1\n"
+
+
+def test_detect_only_changes_nothing_and_says_drift_remains(project: Project) -> None:
+    done = project.run("--detect-only", "--report", str(project.report))
+    assert done.returncode == 3
+    assert {i["outcome"] for i in project.read_report()["drift"]} == {"detected"}
+    assert list(project.out.iterdir()) == []
+
+
+def test_limit_and_tags_pass_through(project: Project) -> None:
+    done = project.run("--limit", "h1", "--tags", "conf", "--report", str(project.report))
+    assert done.returncode == 2
+    assert [(i["host"], i["task"]) for i in project.read_report()["drift"]] == [
+        ("h1", "Write the wanted configuration")
+    ]
+    assert sorted(p.name for p in project.out.iterdir()) == ["h1.conf"]
+
+
+def test_an_unreachable_host_is_reported_and_the_others_are_fixed(project: Project) -> None:
+    down = "    h3:\n      ansible_connection: ssh\n      ansible_host: 127.0.0.1\n      ansible_port: 1\n"
+    project.inventory.write_text(project.inventory.read_text() + down)
+    done = project.run("--report", str(project.report))
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "hosts: 3 checked, 2 drifted, 1 unreachable, 0 failed" in done.stdout
+    assert "  [unreachable] h3: Write the wanted configuration: " in done.stdout
+    report = project.read_report()
+    assert (report["unreachable"], report["status"]) == (["h3"], "run_failed")
+    assert {i["outcome"] for i in report["drift"]} == {"fixed"}
+    assert (project.out / "h1.conf").exists()
+
+
+def test_no_inventory_is_a_clear_error(project: Project) -> None:
+    done = project.run("-i", str(project.root / "missing.yml"), inventory=False)
+    assert done.returncode == 1
+    assert done.stderr == f"awslogs-drift: error: inventory {project.root / 'missing.yml'} does not exist\n"
+
+
+def test_an_empty_inventory_is_a_clear_error(project: Project) -> None:
+    project.inventory.write_text("all: {}\n")
+    done = project.run()
+    assert done.returncode == 1
+    assert done.stderr.startswith("awslogs-drift: error: no host matched: check the inventory")
+
+
+def test_a_host_pattern_that_matches_nothing_is_a_clear_error(project: Project) -> None:
+    done = project.run("--limit", "nosuchhost")
+    assert done.returncode == 1
+    assert "[ERROR]: Specified inventory, host pattern and/or --limit leaves us with no hosts to target." in done.stderr
+    assert list(project.out.iterdir()) == []
+
+
+def test_a_playbook_that_fails_its_syntax_check_is_a_clear_error(project: Project) -> None:
+    (project.root / "site.yml").write_text(
+        PLAYBOOK.replace("      tags: [conf]\n", "      tags: [conf]\n      bogus: 1\n")
+    )
+    done = project.run()
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        "awslogs-drift: error: site.yml did not start (a syntax, inventory or setup error, rc 4):\n"
+    )
+    assert "conflicting action statements: ansible.builtin.copy, bogus" in done.stderr
+
+
+def test_a_report_path_that_cannot_be_written_is_refused_before_any_run(project: Project) -> None:
+    done = project.run("--report", str(project.root / "missing" / "report.json"))
+    assert done.returncode == 1
+    assert done.stderr == f"awslogs-drift: error: report directory {project.root / 'missing'} does not exist\n"
+    assert list(project.out.iterdir()) == []
+    done = project.run("--report", str(project.out))
+    assert (done.returncode, done.stderr) == (1, f"awslogs-drift: error: report path {project.out} is a directory\n")
+
+
+def test_a_second_run_while_one_holds_the_lock_does_nothing(project: Project) -> None:
+    slow = "- name: Take a while\n  hosts: all\n  gather_facts: false\n  tasks:\n"
+    slow += "    - name: Wait\n      ansible.builtin.pause:\n        seconds: 6\n"
+    (project.root / "site.yml").write_text(slow + PLAYBOOK.split("\n", 1)[1].replace("- name: Keep", "- name: K"))
+    first = subprocess.Popen(
+        project.command("-i", str(project.inventory), "--detect-only"),
+        env=project.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not (project.lock.exists() and project.lock.read_text().strip() == str(first.pid)):
+            assert time.monotonic() < deadline, "the first run never took the lock"
+            time.sleep(0.1)
+        second = project.run()
+        assert second.returncode == 5
+        assert second.stderr == (
+            f"awslogs-drift: another drift-fix run (pid {first.pid}) holds {project.lock}; not starting a second run\n"
+        )
+        assert first.poll() is None
+    finally:
+        out, err = first.communicate(timeout=120)
+    assert first.returncode == 3, out + err
+    assert list(project.out.iterdir()) == []
+
+
+def test_bad_arguments_exit_1_not_the_drift_code_2(project: Project) -> None:
+    done = project.run("--no-such-option")
+    assert done.returncode == 1
+    assert "awslogs-drift: error: unrecognized arguments: --no-such-option" in done.stderr
+
+
+def test_a_summary_that_cannot_be_sent_is_a_warning(project: Project) -> None:
+    env_run = project.run  # the endpoint is a closed local port: the send fails, the fix stands
+    done = env_run(
+        "--cloudwatch-group", "awslogs-drift", "--endpoint-url", "http://127.0.0.1:1", "--region", "eu-west-1"
+    )
+    assert done.returncode == 2
+    assert "awslogs-drift: warning: cannot send the summary to CloudWatch Logs group awslogs-drift:" in done.stderr
