@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tests.bench import endpoint
+from tests.bench import demo, endpoint
 from tests.bench.engine import ensure_engine
 from tests.bench.image import ensure_image
 from tests.bench.process import BenchError
@@ -22,9 +22,7 @@ def _endpoint(args: argparse.Namespace) -> list[str]:
 
 
 def _demo(args: argparse.Namespace) -> list[str]:
-    from tests.bench.demo import run_demo
-
-    return run_demo(keep=args.keep)
+    return demo.clean() if args.clean else demo.run_demo()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,9 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     ep.add_argument("--port", type=int, required=True)
     ep.add_argument("--enforce-iam-after", type=int, default=None, help="enforce IAM after this many calls")
     ep.set_defaults(func=_endpoint)
-    demo = commands.add_parser("demo", help="one host shipping sample lines to the local endpoint")
-    demo.add_argument("--keep", action="store_true", help="leave the host and the endpoint running")
-    demo.set_defaults(func=_demo)
+    demo_parser = commands.add_parser("demo", help="one host shipping sample lines to the local endpoint")
+    demo_parser.add_argument("--clean", action="store_true", help="remove the demo host and stop its endpoint")
+    demo_parser.set_defaults(func=_demo)
     return parser
 
 

@@ -64,4 +64,3 @@ def stop(port: int) -> str:
             os.killpg(pid, signal.SIGKILL)
     pidfile.unlink()
     return f"endpoint: stopped {url(port)}"
-

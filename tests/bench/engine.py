@@ -49,7 +49,11 @@ def ensure_engine() -> str:
         raise BenchError("No Docker engine answers and starting dockerd needs root: start it, then try again.")
     log = state_path("dockerd.log").open("ab")
     subprocess.Popen(
-        ["dockerd", *DOCKERD_ARGS], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        ["dockerd", *DOCKERD_ARGS],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
     )
     wait_for("dockerd (log: .cache/bench/dockerd.log)", engine_answers, timeout=60)
     return "engine: started dockerd " + " ".join(DOCKERD_ARGS)

@@ -37,7 +37,9 @@ def _build_with_debootstrap(name: str) -> None:
         print(f"bench: building {name} with debootstrap (about a minute)", flush=True)
         run("debootstrap", "--variant=minbase", f"--include={DEBOOTSTRAP_PACKAGES}", "bookworm", rootfs)
         tar = subprocess.Popen(["tar", "-C", rootfs, "-c", "."], stdout=subprocess.PIPE)
-        imported = subprocess.run(["docker", "import", "-", name], stdin=tar.stdout, capture_output=True, text=True)
+        imported = subprocess.run(
+            ["docker", "import", "-", name], stdin=tar.stdout, capture_output=True, text=True, check=False
+        )
         tar.wait()
         if imported.returncode != 0 or tar.returncode != 0:
             raise BenchError(f"docker import of {name} failed: {imported.stderr.strip()}")

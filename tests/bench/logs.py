@@ -42,6 +42,7 @@ def wait_for_messages(
     group: str,
     stream: str,
     ready: Callable[[list[str]], bool],
+    *,
     timeout: float = 60,
     progress: Callable[[float], None] | None = None,
 ) -> list[str]:

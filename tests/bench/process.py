@@ -29,7 +29,7 @@ def run(*args: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess
 def succeeds(*args: str) -> bool:
     if shutil.which(args[0]) is None:
         return False
-    return subprocess.run(args, capture_output=True).returncode == 0
+    return subprocess.run(args, capture_output=True, check=False).returncode == 0
 
 
 def wait_for(what: str, ready: Callable[[], bool], timeout: float, interval: float = 0.5) -> None:

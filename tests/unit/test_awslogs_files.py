@@ -5,7 +5,7 @@ import hashlib
 from awslogs_files import awslogs_stale_files
 
 WANTED = {"path": "/etc/awslogs/awslogs.conf", "content": "[general]\n", "mode": "0600"}
-SHA1 = hashlib.sha1(b"[general]\n").hexdigest()  # noqa: S324
+SHA1 = hashlib.sha1(b"[general]\n").hexdigest()
 
 
 def found(**overrides):

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, os.environ.get("MOLECULE_PROJECT_DIRECTORY", str(Path(__file__).resolve().parents[3])))
 
-from tests.bench.logs import logs_client  # noqa: E402
+from tests.bench.logs import logs_client
 
 ENV_NAME = "myapp-prd"
 INSTANCE_ID = "i-0be0c000000000001"

@@ -49,7 +49,10 @@ CASES = {
     ),
     "install method": ({"awslogs_install_method": "curl"}, "awslogs_install_method must be one of"),
     # The control-node play runs first and names its own copy of the setting.
-    "region": ({"awslogs_region": "mars-north-1a"}, 'awslogs_iam_region must be a region name like eu-west-1, got \\"mars-north-1a\\"'),
+    "region": (
+        {"awslogs_region": "mars-north-1a"},
+        'awslogs_iam_region must be a region name like eu-west-1, got \\"mars-north-1a\\"',
+    ),
 }
 
 

@@ -23,7 +23,7 @@ def quote(text: str) -> str:
 def test_a_line_arrives_in_its_group_and_stream(host, logs, stream):
     line = f"2026-11-24 10:00:00 INFO {stream} {uuid.uuid4()}"
     append(host, FILES[stream], line + "\n")
-    found = wait_for_messages(logs, GROUPS[stream], INSTANCE_ID, lambda got: line in got, DEADLINE_S)
+    found = wait_for_messages(logs, GROUPS[stream], INSTANCE_ID, lambda got: line in got, timeout=DEADLINE_S)
     assert found.count(line) == 1
 
 
@@ -38,15 +38,15 @@ def test_a_traceback_arrives_as_one_event(host, logs):
     )
     follower = f"2026-11-24 10:00:02 INFO next request {marker}"
     append(host, FILES["backend"], f"{event}\n{follower}\n")
-    found = wait_for_messages(logs, GROUPS["backend"], INSTANCE_ID, lambda got: event in got, DEADLINE_S)
+    found = wait_for_messages(logs, GROUPS["backend"], INSTANCE_ID, lambda got: event in got, timeout=DEADLINE_S)
     assert found.count(event) == 1
     assert not [message for message in found if message.startswith("Traceback")]
 
 
 def test_a_line_written_before_the_agent_started_arrives_once_even_after_a_restart(host, logs):
-    wait_for_messages(logs, GROUPS["backend"], INSTANCE_ID, lambda got: PRE_START_LINE in got, DEADLINE_S)
+    wait_for_messages(logs, GROUPS["backend"], INSTANCE_ID, lambda got: PRE_START_LINE in got, timeout=DEADLINE_S)
     host.run_expect([0], "systemctl restart awslogsd")
     marker = f"2026-11-24 10:00:03 INFO after restart {uuid.uuid4()}"
     append(host, FILES["backend"], marker + "\n")
-    wait_for_messages(logs, GROUPS["backend"], INSTANCE_ID, lambda got: marker in got, DEADLINE_S)
+    wait_for_messages(logs, GROUPS["backend"], INSTANCE_ID, lambda got: marker in got, timeout=DEADLINE_S)
     assert messages(logs, GROUPS["backend"], INSTANCE_ID).count(PRE_START_LINE) == 1
