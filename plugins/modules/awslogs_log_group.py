@@ -1,0 +1,185 @@
+#!/usr/bin/python
+"""Ansible module: one CloudWatch Logs log group, its retention, KMS key and tags."""
+
+from __future__ import annotations
+
+import contextlib
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
+    import botocore
+
+DOCUMENTATION = r"""
+---
+module: awslogs_log_group
+short_description: One CloudWatch Logs log group with its retention, KMS key and tags
+description:
+  - Creates a log group, sets its retention, KMS key and tags, and puts them back when they drift.
+  - Unlike amazon.aws.cloudwatchlogs_log_group (10.x), check mode changes nothing (that module puts a
+    drifted retention even in check mode), every change is shown as a diff, every retention CloudWatch
+    Logs accepts is accepted, and a log group is deleted only with O(state=absent) (that module deletes
+    the group when it does not know a retention value).
+options:
+  name:
+    description: The log group name.
+    required: true
+    type: str
+    aliases: [log_group_name]
+  state:
+    description: V(absent) deletes the log group and every event in it.
+    choices: [present, absent]
+    default: present
+    type: str
+  retention_in_days:
+    description:
+      - Days CloudWatch Logs keeps the events. Omitted, the retention is left as it is.
+    type: int
+  kms_key_id:
+    description: ARN of the KMS key that encrypts the group. Omitted, the key is left as it is.
+    type: str
+  tags:
+    description: Tags the group must carry. Omitted, the tags are left as they are.
+    type: dict
+  purge_tags:
+    description: Remove tags that are not in O(tags).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+author:
+  - awslogs-ops
+"""
+
+EXAMPLES = r"""
+- name: The backend's log group, kept 90 days
+  awslogs_log_group:
+    name: /aws/elasticbeanstalk/myapp-prd/var/log/containers/backend.log
+    retention_in_days: 90
+    tags:
+      team: backend
+"""
+
+RETURN = r"""
+log_group:
+  description: The log group after the run (in check mode, what it would be).
+  returned: always
+  type: dict
+  contains:
+    name: {description: Log group name., type: str, returned: always}
+    exists: {description: Whether the group exists., type: bool, returned: always}
+    retention_in_days: {description: Retention in days (null is forever)., type: int, returned: always}
+    kms_key_id: {description: KMS key ARN or null., type: str, returned: always}
+    tags: {description: Tags., type: dict, returned: always}
+"""
+
+RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
+    731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+
+
+def describe(client, name):
+    """The group as {name, exists, retention_in_days, kms_key_id, tags}."""
+    paginator = client.get_paginator("describe_log_groups")
+    for page in paginator.paginate(logGroupNamePrefix=name):
+        for group in page.get("logGroups", []):
+            if group["logGroupName"] == name:
+                tags = client.list_tags_log_group(aws_retry=True, logGroupName=name).get("tags", {})
+                return {
+                    "name": name,
+                    "exists": True,
+                    "retention_in_days": group.get("retentionInDays"),
+                    "kms_key_id": group.get("kmsKeyId"),
+                    "tags": tags,
+                }
+    return {"name": name, "exists": False, "retention_in_days": None, "kms_key_id": None, "tags": {}}
+
+
+def wanted(module, before):
+    params = module.params
+    if params["state"] == "absent":
+        return {"name": before["name"], "exists": False, "retention_in_days": None, "kms_key_id": None, "tags": {}}
+    after = dict(before, exists=True, tags=dict(before["tags"]))
+    if params["retention_in_days"] is not None:
+        after["retention_in_days"] = params["retention_in_days"]
+    if params["kms_key_id"]:
+        after["kms_key_id"] = params["kms_key_id"]
+    if params["tags"] is not None:
+        desired = {str(k): str(v) for k, v in params["tags"].items()}
+        after["tags"] = desired if params["purge_tags"] else {**after["tags"], **desired}
+    return after
+
+
+def apply(client, before, after):
+    name = after["name"]
+    if not after["exists"]:
+        client.delete_log_group(aws_retry=True, logGroupName=name)
+        return
+    if not before["exists"]:
+        request = {"logGroupName": name}
+        if after["kms_key_id"]:
+            request["kmsKeyId"] = after["kms_key_id"]
+        if after["tags"]:
+            request["tags"] = after["tags"]
+        client.create_log_group(aws_retry=True, **request)
+    else:
+        if after["kms_key_id"] != before["kms_key_id"]:
+            client.associate_kms_key(aws_retry=True, logGroupName=name, kmsKeyId=after["kms_key_id"])
+        removed = sorted(set(before["tags"]) - set(after["tags"]))
+        added = {k: v for k, v in after["tags"].items() if before["tags"].get(k) != v}
+        if removed:
+            client.untag_log_group(aws_retry=True, logGroupName=name, tags=removed)
+        if added:
+            client.tag_log_group(aws_retry=True, logGroupName=name, tags=added)
+    if after["retention_in_days"] != before["retention_in_days"] and after["retention_in_days"] is not None:
+        client.put_retention_policy(aws_retry=True, logGroupName=name, retentionInDays=after["retention_in_days"])
+
+
+def main():
+    module = AnsibleAWSModule(
+        argument_spec={
+            "name": {"type": "str", "required": True, "aliases": ["log_group_name"]},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "retention_in_days": {"type": "int"},
+            "kms_key_id": {"type": "str"},
+            "tags": {"type": "dict"},
+            "purge_tags": {"type": "bool", "default": False},
+        },
+        supports_check_mode=True,
+    )
+    name = module.params["name"]
+    retention = module.params["retention_in_days"]
+    if retention is not None and retention not in RETENTION_DAYS:
+        module.fail_json(
+            msg=f"log group {name}: retention_in_days {retention} is not a value CloudWatch Logs accepts "
+            f"({', '.join(map(str, RETENTION_DAYS))}); nothing was changed"
+        )
+
+    aws_errors = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
+    client = module.client("logs", retry_decorator=AWSRetry.jittered_backoff())
+    try:
+        before = describe(client, name)
+    except aws_errors as exc:
+        module.fail_json_aws(exc, msg=f"log group {name}: cannot read it")
+    after = wanted(module, before)
+    if not before["exists"] and not after["exists"]:
+        after = before
+    changed = before != after
+    if changed and not module.check_mode:
+        try:
+            apply(client, before, after)
+        except aws_errors as exc:
+            not_found = is_boto3_error_code("ResourceNotFoundException", exc)
+            gone_already = not after["exists"] and isinstance(exc, not_found)
+            if not gone_already:
+                module.fail_json_aws(exc, msg=f"log group {name}: cannot bring it to the wanted state")
+    module.exit_json(changed=changed, log_group=after, diff={"before": before, "after": after})
+
+
+if __name__ == "__main__":
+    main()
