@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 
 def _sha1(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()  # noqa: S324 - what find reports
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()  # the algorithm find reports
 
 
 def awslogs_stale_files(wanted: Iterable[Mapping], found: Iterable[Mapping]) -> list[Mapping]:
