@@ -62,7 +62,7 @@ def run_aws_play(*extra: str, check: bool = False, key: dict | None = None) -> R
         "playbooks/aws.yml",
         "--diff",
         "-e",
-        f"@{SCENARIO / 'vars.yml'}",
+        f"@{SCENARIO / 'vars' / 'bench.yml'}",
     ]
     if key:
         command += ["-e", json.dumps({"awslogs_iam_credentials_file": "", **_key_vars(key)})]
