@@ -66,20 +66,39 @@ def _start_host() -> str:
 def _converge() -> None:
     print("site.yml: converging (the first run installs the agent: about a minute)", flush=True)
     log = state_path("demo-site.log")
-    with log.open("w") as out:
-        completed = subprocess.run(
-            ["ansible-playbook", "site.yml"], cwd=PROJECT_DIR, stdout=out, stderr=subprocess.STDOUT, check=False
-        )
+    with (
+        log.open("w") as out,
+        subprocess.Popen(
+            ["ansible-playbook", "site.yml"],
+            cwd=PROJECT_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as playbook,
+    ):
+        for line in playbook.stdout:
+            out.write(line)
+            if line.startswith(("PLAY [", "TASK [")):
+                print("  " + line.rstrip(" *\n"), flush=True)
     recap = log.read_text().split("PLAY RECAP")[-1].strip()
     print("PLAY RECAP " + recap, flush=True)
-    if completed.returncode != 0:
+    if playbook.returncode != 0:
         raise BenchError(f"ansible-playbook site.yml failed; the whole output is in {log}")
 
 
 def _write_samples(tag: str) -> list[tuple[str, str]]:
     expected = []
     for path, text in _sample_lines(tag).items():
-        run("docker", "exec", HOST, "sh", "-c", f'mkdir -p "$(dirname {path})" && cat >> {path}', input=text)
+        run(
+            "docker",
+            "exec",
+            "--interactive",
+            HOST,
+            "sh",
+            "-c",
+            f'mkdir -p "$(dirname {path})" && cat >> {path}',
+            input=text,
+        )
         print(f"wrote {len(text.splitlines())} line(s) to {HOST}:{path}", flush=True)
         expected.append((f"{GROUP_PREFIX}{path}", tag))
     return expected
