@@ -1,0 +1,93 @@
+"""The scheduled runner on the control host (drift-host1): user, venv, units, a timer run.
+
+The service's run fixes endpoint drift by itself, as the unprivileged user,
+with the inventory converge.yml gave it (the IAM play, tags aws).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import boto3
+import pytest
+import testinfra
+
+INVENTORY_FILE = os.environ["MOLECULE_INVENTORY_FILE"]
+ENDPOINT = "http://127.0.0.1:5104"
+ROLE, POLICY = "aws-elasticbeanstalk-ec2-role", "CloudwatchPolicy"
+USER = "awslogs-drift"
+
+
+@pytest.fixture(scope="module")
+def control() -> Any:
+    return testinfra.get_host("ansible://drift-host1", ansible_inventory=INVENTORY_FILE)
+
+
+def iam() -> Any:
+    return boto3.client(
+        "iam", endpoint_url=ENDPOINT, region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+
+
+def test_the_runs_have_an_unprivileged_system_user(control: Any) -> None:
+    user = control.user(USER)
+    assert user.exists
+    assert user.uid < 1000
+    assert user.shell == "/usr/sbin/nologin"
+    assert user.home == "/var/lib/awslogs-drift"
+
+
+def test_the_runner_is_installed_in_its_own_virtualenv(control: Any) -> None:
+    done = control.run_expect([0], f"runuser -u {USER} -- /opt/awslogs-drift/bin/awslogs-drift --help")
+    assert "Exit codes: 0 no drift; 1 bad input" in done.stdout
+    assert control.file("/opt/awslogs-drift/project/site.yml").is_file
+    assert control.file("/opt/awslogs-drift/bin/ansible-playbook").is_file
+
+
+def test_the_timer_is_installed_enabled_and_waiting(control: Any) -> None:
+    timer = control.file("/etc/systemd/system/awslogs-drift.timer").content_string
+    for line in ("OnCalendar=*:0/30", "RandomizedDelaySec=5min", "Persistent=true", "Unit=awslogs-drift.service"):
+        assert f"\n{line}\n" in timer
+    assert control.service("awslogs-drift.timer").is_enabled
+    assert control.service("awslogs-drift.timer").is_running
+    listed = control.run_expect([0], "systemctl list-timers --all --no-pager awslogs-drift.timer").stdout
+    assert "awslogs-drift.timer" in listed
+    assert "awslogs-drift.service" in listed
+    assert "1 timers listed." in listed
+
+
+def test_the_service_runs_the_runner_as_the_user_into_the_journal(control: Any) -> None:
+    service = control.file("/etc/systemd/system/awslogs-drift.service").content_string
+    for line in (
+        "Type=oneshot",
+        f"User={USER}",
+        "StandardOutput=journal",
+        "SuccessExitStatus=2",
+        "WorkingDirectory=/opt/awslogs-drift/project",
+    ):
+        assert f"\n{line}\n" in service
+    assert (
+        "\nExecStart=/opt/awslogs-drift/bin/awslogs-drift --project-dir /opt/awslogs-drift/project --playbook site.yml"
+        " --report /var/lib/awslogs-drift/reports/drift.json --lock-file /var/lib/awslogs-drift/drift.lock"
+        " --inventory=/etc/awslogs-drift/inventory --tags aws --cloudwatch-group awslogs-drift-timer"
+        " --endpoint-url=http://127.0.0.1:5104 --region=ap-northeast-2\n"
+    ) in service
+    control.run_expect([0], "systemd-analyze verify /etc/systemd/system/awslogs-drift.service")
+
+
+def test_a_service_run_fixes_a_deleted_policy(control: Any) -> None:
+    iam().delete_role_policy(RoleName=ROLE, PolicyName=POLICY)
+    cursor = control.check_output("journalctl -n 0 --show-cursor --no-pager | tail -1").split("cursor: ")[-1]
+    control.run_expect([0], "systemctl start awslogs-drift.service")
+    status = control.check_output("systemctl show -p ExecMainStatus -p Result awslogs-drift.service")
+    assert status.splitlines() == ["Result=success", "ExecMainStatus=2"]
+    journal = control.check_output(f"journalctl -u awslogs-drift.service -o cat --no-pager --after-cursor='{cursor}'")
+    assert "awslogs-drift: drift fixed (exit 2) in " in journal
+    assert "  [fixed] localhost: awslogs_iam : Put the agent's inline policy on the instance role" in journal
+    assert "Invoked with" not in journal
+    assert iam().list_role_policies(RoleName=ROLE)["PolicyNames"] == [POLICY]
+    report = control.file("/var/lib/awslogs-drift/reports/drift.json")
+    assert report.user == USER
+    assert json.loads(report.content_string)["exit_code"] == 2
