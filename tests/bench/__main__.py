@@ -25,6 +25,12 @@ def _demo(args: argparse.Namespace) -> list[str]:
     return demo.clean() if args.clean else demo.run_demo()
 
 
+def _cost(args: argparse.Namespace) -> list[str]:
+    from tests.bench.drift_cost import measure  # noqa: PLC0415 - a benchmark, not a bench step
+
+    return measure([int(count) for count in args.hosts.split(",")])
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -39,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     demo_parser = commands.add_parser("demo", help="one host shipping sample lines to the local endpoint")
     demo_parser.add_argument("--clean", action="store_true", help="remove the demo host and stop its endpoint")
     demo_parser.set_defaults(func=_demo)
+    cost = commands.add_parser("cost", help="drift-check cost against the ping floor on N converged hosts")
+    cost.add_argument("--hosts", default="1,4,8,16", help="host counts, comma-separated")
+    cost.set_defaults(func=_cost)
     return parser
 
 
