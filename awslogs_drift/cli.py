@@ -179,8 +179,13 @@ def execute(args: argparse.Namespace) -> ExitCode:
             _check_started(result, spec)
         return result
 
+    # The lock covers the report too: two runs never write it at once.
     with exclusive(args.lock_file):
-        outcome: DriftRun = drift_fix(run, detect_only=args.detect_only)
+        return _report(args, drift_fix(run, detect_only=args.detect_only))
+
+
+def _report(args: argparse.Namespace, outcome: DriftRun) -> ExitCode:
+    """Print the summary, write the report, send the summary; the exit code."""
     report = build_report(outcome, playbook=str(args.playbook), limit=args.limit, tags=args.tags)
     for line in summary_lines(report):
         print(line, flush=True)
