@@ -24,13 +24,17 @@ def _managed(iam):
 
 def test_managed_policy_four_steps(iam, run_play):
     settings = json.dumps({"awslogs_iam_policy_type": "managed", "awslogs_iam_policy_name": MANAGED})
-    results = []
+    results, outputs = [], []
     for check in (True, False, True, False):
-        results.append(changed(run_play(settings, check=check).output))
+        outputs.append(run_play(settings, check=check).output)
+        results.append(changed(outputs[-1]))
         if len(results) == 1:
             assert _managed(iam) == [], "check mode created the managed policy"
     # policy + attachment would change, did change, then nothing twice
     assert results == [2, 2, 0, 0]
+    shown = outputs[0][outputs[0].index("Show the policy document change") :]
+    assert "before: {}" in shown
+    assert "logs:DescribeLogStreams" in shown
     (policy,) = _managed(iam)
     version = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
     assert version["PolicyVersion"]["Document"] == POLICY_DOCUMENT
