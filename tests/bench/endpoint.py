@@ -3,7 +3,8 @@
 It speaks the real CloudWatch Logs, IAM, STS and EC2 APIs over HTTP; boto3,
 the amazon.aws modules and the agent all talk to it. With ``enforce_iam`` it
 checks the caller's IAM policies (moto's INITIAL_NO_AUTH_ACTION_COUNT) after
-the first few calls.
+the first few calls, and then, through moto_logs_arns/, checks CloudWatch
+Logs calls against the ARN of the group or stream they act on, as AWS does.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import signal
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
 from tests.bench.process import BenchError, pid_alive, state_path, wait_for
 
 HOST = "127.0.0.1"
+LOGS_ARNS_DIR = Path(__file__).resolve().parent / "moto_logs_arns"
 
 
 def url(port: int) -> str:
@@ -37,6 +40,7 @@ def start(port: int, enforce_iam_after: int | None = None) -> str:
     env = dict(os.environ)
     if enforce_iam_after is not None:
         env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(enforce_iam_after)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(LOGS_ARNS_DIR), env.get("PYTHONPATH")]))
     log = state_path(f"moto-{port}.log").open("ab")
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)],

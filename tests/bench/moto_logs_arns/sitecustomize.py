@@ -8,8 +8,8 @@ reference lists it: the log stream for PutLogEvents and GetLogEvents, the log
 group for the other calls that name one, ``*`` for the rest
 (DescribeLogGroups). The endpoint becomes stricter, never looser.
 
-Loaded by putting this directory on PYTHONPATH when the bench starts the
-endpoint (molecule/least_privilege/prepare.yml).
+tests/bench/endpoint.py puts this directory on PYTHONPATH whenever it starts
+an endpoint that enforces IAM.
 """
 
 from __future__ import annotations
