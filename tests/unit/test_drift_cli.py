@@ -232,3 +232,18 @@ def test_a_summary_that_cannot_be_sent_is_a_warning(project: Project) -> None:
     )
     assert done.returncode == 2
     assert "awslogs-drift: warning: cannot send the summary to CloudWatch Logs group awslogs-drift:" in done.stderr
+
+
+def test_drift_that_comes_back_at_once_remains(project: Project) -> None:
+    # A file whose wanted content changes every run: the verification run
+    # still finds it different, as it would a host that undoes every fix.
+    flapping = PLAYBOOK.replace(
+        'content: "wanted {{ inventory_hostname }}\\n"', 'content: "{{ now().isoformat() }}\\n"'
+    )
+    (project.root / "site.yml").write_text(flapping)
+    done = project.run("--limit", "h1", "--tags", "conf", "--report", str(project.report))
+    assert done.returncode == 3, done.stdout + done.stderr
+    (item,) = project.read_report()["drift"]
+    assert (item["task"], item["outcome"]) == ("Write the wanted configuration", "remains")
+    assert item["diff_after_fix"].startswith(f"--- {project.out / 'h1.conf'}\n")
+    assert "  [remains] h1: Write the wanted configuration" in done.stdout
