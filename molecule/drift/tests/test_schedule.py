@@ -7,28 +7,30 @@ with the inventory converge.yml gave it (the IAM play, tags aws).
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
-import boto3
 import pytest
 import testinfra
+from drift_runner import INVENTORY_FILE, client, drift_fix
 
-INVENTORY_FILE = os.environ["MOLECULE_INVENTORY_FILE"]
-ENDPOINT = "http://127.0.0.1:5104"
 ROLE, POLICY = "aws-elasticbeanstalk-ec2-role", "CloudwatchPolicy"
 USER = "awslogs-drift"
 
 
 @pytest.fixture(scope="module")
 def control() -> Any:
-    return testinfra.get_host("ansible://drift-host1", ansible_inventory=INVENTORY_FILE)
+    return testinfra.get_host("ansible://drift-host1", ansible_inventory=str(INVENTORY_FILE))
 
 
 def iam() -> Any:
-    return boto3.client(
-        "iam", endpoint_url=ENDPOINT, region_name="ap-northeast-2", aws_access_key_id="x", aws_secret_access_key="x"
-    )
+    return client("iam")
+
+
+def test_a_converged_control_host_shows_no_drift_in_check_mode(tmp_path_factory: pytest.TempPathFactory) -> None:
+    run = drift_fix(tmp_path_factory.mktemp("schedule") / "drift.json", "--playbook", "playbooks/drift_schedule.yml")
+    assert run.rc == 0, run.stdout + run.stderr
+    assert run.report["hosts"] == ["drift-host1"]
+    assert run.report["drift"] == []
 
 
 def test_the_runs_have_an_unprivileged_system_user(control: Any) -> None:

@@ -1,0 +1,53 @@
+"""Run the real awslogs-drift command against this scenario, and reach its endpoint."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+PROJECT_DIR = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"])
+INVENTORY_FILE = Path(os.environ["MOLECULE_INVENTORY_FILE"])
+ENDPOINT = "http://127.0.0.1:5104"
+REGION = "ap-northeast-2"
+
+
+@dataclass
+class Run:
+    rc: int
+    stdout: str
+    stderr: str
+    report: dict[str, Any]
+    seconds: float
+
+
+def drift_fix(report: Path, *args: str) -> Run:
+    """The runner, as a user runs it: the project's ansible.cfg, the molecule inventory."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ANSIBLE_")}
+    env.update(PYTHONPATH=str(PROJECT_DIR), AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
+    command = [sys.executable, "-m", "awslogs_drift", "--project-dir", str(PROJECT_DIR)]
+    command += ["-i", str(INVENTORY_FILE.parent), "--report", str(report), "--lock-file", str(report) + ".lock"]
+    started = time.monotonic()
+    done = subprocess.run(
+        [*command, *args], env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False, timeout=600
+    )
+    print(done.stdout, done.stderr)
+    assert "Traceback" not in done.stdout + done.stderr
+    return Run(done.returncode, done.stdout, done.stderr, json.loads(report.read_text()), time.monotonic() - started)
+
+
+def client(service: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=ENDPOINT,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
