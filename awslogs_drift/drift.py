@@ -75,7 +75,7 @@ def drift_fix(run: RunFn, *, detect_only: bool) -> DriftRun:
     skip = check.unreachable
     if skip and set(check.hosts) - set(skip):
         # A host that is down stops a play with any_errors_fatal for every
-        # host: check the others again without it so they are still fixed.
+        # host: check the others again without it so their drift is seen.
         check = merge_checks(check, run(True, "check-reachable", skip))
     result = DriftRun(detect_only=detect_only, check=check)
     result.items = [DriftItem(change) for change in check.drift]

@@ -1,4 +1,4 @@
-"""The exit codes users alert on (documented in docs/drift.md)."""
+"""The exit codes users alert on (documented in the README)."""
 
 from __future__ import annotations
 
