@@ -19,11 +19,21 @@ from pathlib import Path
 from tests.bench.process import BenchError, pid_alive, state_path, wait_for
 
 HOST = "127.0.0.1"
+REGION = "ap-northeast-2"
 LOGS_ARNS_DIR = Path(__file__).resolve().parent / "moto_logs_arns"
 
 
 def url(port: int) -> str:
     return f"http://{HOST}:{port}"
+
+
+def client(service: str, port: int, key: str = "testing", secret: str = "testing", region: str = REGION):
+    """A boto3 client of the local endpoint."""
+    import boto3  # noqa: PLC0415 - the bench commands that start and stop moto do not need it
+
+    return boto3.client(
+        service, endpoint_url=url(port), region_name=region, aws_access_key_id=key, aws_secret_access_key=secret
+    )
 
 
 def answers(port: int) -> bool:

@@ -5,21 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import boto3
-
-from tests.bench.endpoint import url
-
-REGION = "ap-northeast-2"
+from tests.bench.endpoint import client
 
 
-def logs_client(port: int, key: str = "testing", secret: str = "testing", region: str = REGION):
-    return boto3.client(
-        "logs",
-        endpoint_url=url(port),
-        region_name=region,
-        aws_access_key_id=key,
-        aws_secret_access_key=secret,
-    )
+def logs_client(port: int, key: str = "testing", secret: str = "testing"):
+    return client("logs", port, key, secret)
 
 
 def messages(client, group: str, stream: str) -> list[str]:

@@ -9,10 +9,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 import pytest
 
 PROJECT = Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", Path(__file__).resolve().parents[3]))
+sys.path.insert(0, str(PROJECT))
+
+from tests.bench.endpoint import client  # noqa: E402
+
 SCENARIO = Path(__file__).resolve().parents[1]
 PORT = int(os.environ.get("AWSLOGS_IAM_BENCH_PORT", "5102"))
 ENDPOINT = f"http://127.0.0.1:{PORT}"
@@ -29,13 +32,7 @@ class Run:
 
 
 def _client(service: str, key: dict):
-    return boto3.client(
-        service,
-        endpoint_url=ENDPOINT,
-        region_name=REGION,
-        aws_access_key_id=key["access_key_id"],
-        aws_secret_access_key=key["secret_access_key"],
-    )
+    return client(service, PORT, key["access_key_id"], key["secret_access_key"], REGION)
 
 
 @pytest.fixture(scope="session")

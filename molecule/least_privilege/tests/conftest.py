@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
-import boto3
 import pytest
 
 PROJECT = Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", Path(__file__).resolve().parents[3]))
+sys.path.insert(0, str(PROJECT))
+
+from tests.bench.endpoint import client  # noqa: E402
+
 STATE = PROJECT / ".cache" / "molecule-least_privilege"
-ENDPOINT = f"http://127.0.0.1:{os.environ.get('AWSLOGS_LP_BENCH_PORT', '5103')}"
+PORT = int(os.environ.get("AWSLOGS_LP_BENCH_PORT", "5103"))
 REGION = "ap-northeast-2"
 INSTANCE_ID = "i-01ea5700000000001"
 GROUP = "/aws/elasticbeanstalk/myapp-prd/var/log/containers/backend.log"
@@ -20,13 +24,7 @@ OUTSIDE = "/aws/elasticbeanstalk/other-env/var/log/containers/backend.log"
 
 def _client(service: str, who: str):
     key = json.loads((STATE / f"{who}.json").read_text())
-    return boto3.client(
-        service,
-        endpoint_url=ENDPOINT,
-        region_name=REGION,
-        aws_access_key_id=key["access_key_id"],
-        aws_secret_access_key=key["secret_access_key"],
-    )
+    return client(service, PORT, key["access_key_id"], key["secret_access_key"], REGION)
 
 
 @pytest.fixture(scope="session")
