@@ -31,6 +31,7 @@ lint: venv
 	$(BIN)/ansible-lint --profile production
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 unit: venv
 	$(BIN)/pytest tests/unit

@@ -74,7 +74,7 @@ def awslogs_iam_resources(
     groups = awslogs_iam_log_groups(streams)
     if not groups:
         raise PolicyInputError("scope groups needs at least one stream that is not state: absent")
-    resources = []
+    resources: list[str] = []
     for group in groups:
         resources.extend((f"{prefix}{group}", f"{prefix}{group}:log-stream:*"))
     return resources

@@ -230,7 +230,7 @@ STREAM_CHECKS = (
 def _duplicate_errors(streams: list[Mapping]) -> list[str]:
     errors = []
     seen_names: dict[str, int] = {}
-    seen_pairs: dict[tuple[str, str], str] = {}
+    seen_pairs: dict[tuple[Any, Any], str] = {}
     for index, stream in enumerate(streams):
         name = stream.get("name")
         if isinstance(name, str) and name:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import time
 import uuid
+from functools import partial
 
 from tests.bench import endpoint
 from tests.bench.engine import ensure_engine
@@ -47,19 +48,17 @@ def _sample_lines(tag: str) -> dict[str, str]:
     }
 
 
+def booted(name: str) -> bool:
+    state = run("docker", "exec", name, "systemctl", "is-system-running", check=False).stdout.strip()
+    return state in ("running", "degraded")
+
+
 def _start_host() -> str:
     if succeeds("docker", "container", "inspect", HOST):
         run("docker", "start", HOST)
         return f"host: {HOST} is there"
     run("docker", "run", "--detach", "--name", HOST, *CONTAINER_ARGS, image_name(), "/lib/systemd/systemd")
-    wait_for(
-        f"systemd in {HOST}",
-        lambda: (
-            run("docker", "exec", HOST, "systemctl", "is-system-running", check=False).stdout.strip()
-            in ("running", "degraded")
-        ),
-        timeout=60,
-    )
+    wait_for(f"systemd in {HOST}", partial(booted, HOST), timeout=60)
     return f"host: started {HOST} ({image_name()})"
 
 
@@ -76,7 +75,7 @@ def _converge() -> None:
             text=True,
         ) as playbook,
     ):
-        for line in playbook.stdout:
+        for line in playbook.stdout or ():
             out.write(line)
             if line.startswith(("PLAY [", "TASK [")):
                 print("  " + line.rstrip(" *\n"), flush=True)

@@ -10,12 +10,13 @@ import re
 import subprocess
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import yaml
 
 from tests.bench import endpoint
-from tests.bench.demo import CONTAINER_ARGS
+from tests.bench.demo import CONTAINER_ARGS, booted
 from tests.bench.image import image_name
 from tests.bench.process import PROJECT_DIR, BenchError, run, wait_for
 
@@ -70,10 +71,7 @@ def _start(names: list[str]) -> None:
     for name in names:
         wait_for(
             f"systemd in {name}",
-            lambda n=name: (
-                run("docker", "exec", n, "systemctl", "is-system-running", check=False).stdout.strip()
-                in ("running", "degraded")
-            ),
+            partial(booted, name),
             timeout=120,
         )
 

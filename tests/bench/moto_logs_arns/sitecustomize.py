@@ -40,4 +40,4 @@ def _determine_resource(self: LogsResponse) -> str:
     return arn
 
 
-LogsResponse._determine_resource = _determine_resource
+LogsResponse._determine_resource = _determine_resource  # type: ignore[attr-defined]
