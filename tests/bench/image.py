@@ -32,7 +32,9 @@ def _build_with_debootstrap(name: str) -> None:
     if shutil.which("debootstrap") is None:
         if os.geteuid() != 0:
             raise BenchError("debootstrap is missing: install it (apt-get install debootstrap), then try again.")
-        run("apt-get", "install", "-y", "-q", "debootstrap", env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run("apt-get", "update", "-q", env=env)
+        run("apt-get", "install", "-y", "-q", "debootstrap", env=env)
     with tempfile.TemporaryDirectory(prefix="awslogs-rootfs-") as rootfs:
         print(f"bench: building {name} with debootstrap (about a minute)", flush=True)
         run("debootstrap", "--variant=minbase", f"--include={DEBOOTSTRAP_PACKAGES}", "bookworm", rootfs)
