@@ -7,9 +7,9 @@ BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_FORCE_COLOR ?= 0
 
-# Every scenario under molecule/; the Amazon Linux 2 one needs a registry
+# Every scenario under molecule/ (a folder with a molecule.yml); the Amazon Linux 2 one needs a registry
 # that serves amazonlinux:2, so it runs only with AWSLOGS_BENCH_AL2=1.
-SCENARIOS ?= $(filter-out $(if $(AWSLOGS_BENCH_AL2),,amazonlinux2),$(notdir $(patsubst %/,%,$(wildcard molecule/*/))))
+SCENARIOS ?= $(filter-out $(if $(AWSLOGS_BENCH_AL2),,amazonlinux2),$(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
 .PHONY: help venv bench lint unit molecule test demo demo-clean clean
 

@@ -174,7 +174,7 @@ def execute(args: argparse.Namespace) -> ExitCode:
 
     def run(check: bool, ident: str, exclude: list[str]) -> RunResult:
         # Unique idents: kept artifacts (--artifacts) of two runs never mix.
-        result, _ = run_playbook(spec.excluding(exclude), check=check, ident=f"{stamp}-{ident}")
+        result = run_playbook(spec.excluding(exclude), check=check, ident=f"{stamp}-{ident}")
         if ident == "check":
             _check_started(result, spec)
         return result

@@ -48,6 +48,11 @@ class HostProblem:
     message: str
 
 
+def hosts_with(problems: Iterable[HostProblem], kind: str) -> list[str]:
+    """The hosts with a problem of this kind ("failed" or "unreachable"), sorted."""
+    return sorted({problem.host for problem in problems if problem.kind == kind})
+
+
 @dataclass
 class RunResult:
     """Everything one ansible-playbook run said, from its events."""
@@ -67,11 +72,11 @@ class RunResult:
 
     @property
     def unreachable(self) -> list[str]:
-        return sorted({p.host for p in self.problems if p.kind == "unreachable"})
+        return hosts_with(self.problems, "unreachable")
 
     @property
     def failed(self) -> list[str]:
-        return sorted({p.host for p in self.problems if p.kind == "failed"})
+        return hosts_with(self.problems, "failed")
 
 
 def render_diff(diff: Any) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from awslogs_drift import __version__
 from awslogs_drift.drift import DriftItem, DriftRun
-from awslogs_drift.events import TaskChange
+from awslogs_drift.events import TaskChange, hosts_with
 
 
 class ReportError(Exception):
@@ -53,8 +53,8 @@ def build_report(result: DriftRun, *, playbook: str, limit: str = "", tags: str 
         "status": result.exit_code.name.lower(),
         "seconds": round(result.seconds, 1),
         "hosts": result.hosts,
-        "unreachable": sorted({p.host for p in result.problems if p.kind == "unreachable"}),
-        "failed": sorted({p.host for p in result.problems if p.kind == "failed"}),
+        "unreachable": hosts_with(result.problems, "unreachable"),
+        "failed": hosts_with(result.problems, "failed"),
         "problems": [{"host": p.host, "kind": p.kind, "task": p.task, "message": p.message} for p in result.problems],
         "runs": {
             name: {"rc": run.rc, "changed_tasks": len(run.drift)}

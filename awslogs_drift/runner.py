@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import ansible_runner
 
-from awslogs_drift.events import Event, RunResult, parse_events
+from awslogs_drift.events import RunResult, parse_events
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class PlaybookRun:
         if not hosts:
             return self
         limit = ":".join([self.limit or "all", *(f"!{host}" for host in hosts)])
-        return PlaybookRun(**{**self.__dict__, "limit": limit})
+        return replace(self, limit=limit)
 
 
 def _path() -> str:
@@ -44,7 +44,7 @@ def _path() -> str:
     return os.pathsep.join([here, *rest])
 
 
-def run_playbook(spec: PlaybookRun, *, check: bool, ident: str) -> tuple[RunResult, list[Event]]:
+def run_playbook(spec: PlaybookRun, *, check: bool, ident: str) -> RunResult:
     """Run the playbook once (check + diff, or apply + diff) and read its events."""
     with tempfile.TemporaryDirectory(prefix="awslogs-drift-") as private_dir:
         kwargs: dict[str, Any] = {
@@ -73,6 +73,4 @@ def run_playbook(spec: PlaybookRun, *, check: bool, ident: str) -> tuple[RunResu
         if spec.forks:
             kwargs["forks"] = spec.forks
         outcome = ansible_runner.run(**kwargs)
-        events = list(outcome.events)
-        rc = outcome.rc if isinstance(outcome.rc, int) else 1
-    return parse_events(events, rc), events
+        return parse_events(outcome.events, outcome.rc if isinstance(outcome.rc, int) else 1)

@@ -5,6 +5,9 @@ CloudWatch Logs agent (awscli-cwlogs) and of the CloudWatch Logs API, and
 returns one message per problem, each naming the stream and the key, so a
 play can stop before it touches a host or an AWS resource.
 
+``awslogs_setting_errors`` checks the scalar settings both roles take
+(region, endpoint, credentials, names, retention), by their variable names.
+
 ``awslogs_agent_sections`` turns the list into the sections of the agent's
 ``logs.conf``.
 """
@@ -12,6 +15,7 @@ play can stop before it touches a host or an AWS resource.
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -46,6 +50,10 @@ MAX_BATCH_SIZE = 1024 * 1024
 MAX_NAME_LENGTH = 512
 
 STREAM_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+ENDPOINT_URL_RE = re.compile(r"^https?://[^/\s]+")
+IAM_ROLE_NAME_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,64}$")
+IAM_POLICY_NAME_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,128}$")
 LOG_GROUP_NAME_RE = re.compile(r"^[.\-_/#A-Za-z0-9]+$")
 FINGERPRINT_RE = re.compile(r"^(\d+)(?:-(\d+))?$")
 PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
@@ -298,9 +306,52 @@ def awslogs_agent_sections(streams: Iterable[Mapping], instance_id: str = "") ->
     return sections
 
 
+# By the ending of the variable's name: what a good value is, and what to say.
+SETTING_RULES: tuple[tuple[str, Any, str], ...] = (
+    ("_env_name", bool, "must be set (the Elastic Beanstalk environment name)"),
+    ("_region", lambda value: REGION_RE.match(str(value)), "must be a region name like eu-west-1"),
+    (
+        "_endpoint_url",
+        lambda value: value == "" or ENDPOINT_URL_RE.match(str(value)),
+        "must be empty or an http(s) URL",
+    ),
+    ("_role_name", lambda value: IAM_ROLE_NAME_RE.match(str(value)), "must be 1-64 of letters, digits and +=,.@_-"),
+    (
+        "_policy_name",
+        lambda value: IAM_POLICY_NAME_RE.match(str(value)),
+        "must be 1-128 of letters, digits and +=,.@_-",
+    ),
+    (
+        "_retention_in_days",
+        lambda value: _as_int(value) in RETENTION_DAYS,
+        f"must be a retention CloudWatch Logs accepts ({', '.join(map(str, RETENTION_DAYS))})",
+    ),
+)
+KEY_ID_SUFFIX, SECRET_SUFFIX = "_aws_access_key_id", "_aws_secret_access_key"
+
+
+def awslogs_setting_errors(settings: Mapping[str, Any]) -> list[str]:
+    """Check settings given as {variable name: value}; one message per problem, naming the variable.
+
+    The rule follows the name's ending (``awslogs_region`` and ``awslogs_iam_region``
+    are both regions); an access key id and its secret key go together.
+    """
+    errors = []
+    for name, value in settings.items():
+        for suffix, good, rule in SETTING_RULES:
+            if name.endswith(suffix) and not good(value):
+                errors.append(f"{name} {rule}, got {json.dumps(value, default=str)}")
+        if name.endswith(KEY_ID_SUFFIX):
+            secret = name[: -len(KEY_ID_SUFFIX)] + SECRET_SUFFIX
+            if secret in settings and bool(value) != bool(settings[secret]):
+                errors.append(f"{name} and {secret} go together")
+    return errors
+
+
 class FilterModule:
     def filters(self) -> dict:
         return {
             "awslogs_stream_errors": awslogs_stream_errors,
+            "awslogs_setting_errors": awslogs_setting_errors,
             "awslogs_agent_sections": awslogs_agent_sections,
         }

@@ -17,7 +17,7 @@ def _setup(_: argparse.Namespace) -> list[str]:
 
 def _endpoint(args: argparse.Namespace) -> list[str]:
     if args.action == "start":
-        return [endpoint.start(args.port, args.enforce_iam_after)]
+        return [endpoint.start(args.port, args.enforce_iam_after, fresh=args.fresh)]
     return [endpoint.stop(args.port)]
 
 
@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     ep.add_argument("action", choices=["start", "stop"])
     ep.add_argument("--port", type=int, required=True)
     ep.add_argument("--enforce-iam-after", type=int, default=None, help="enforce IAM after this many calls")
+    ep.add_argument("--fresh", action="store_true", help="stop an endpoint this bench started there first")
     ep.set_defaults(func=_endpoint)
     demo_parser = commands.add_parser("demo", help="one host shipping sample lines to the local endpoint")
     demo_parser.add_argument("--clean", action="store_true", help="remove the demo host and stop its endpoint")

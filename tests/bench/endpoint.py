@@ -44,7 +44,10 @@ def answers(port: int) -> bool:
         return False
 
 
-def start(port: int, enforce_iam_after: int | None = None) -> str:
+def start(port: int, enforce_iam_after: int | None = None, *, fresh: bool = False) -> str:
+    """Start moto on the port; an endpoint that answers is kept, unless fresh (empty state) is asked."""
+    if fresh:
+        stop(port)
     if answers(port):
         return f"endpoint: {url(port)} answers"
     env = dict(os.environ)

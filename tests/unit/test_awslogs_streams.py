@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from awslogs_streams import awslogs_agent_sections, awslogs_stream_errors
+from awslogs_streams import RETENTION_DAYS, awslogs_agent_sections, awslogs_setting_errors, awslogs_stream_errors
 
 GROUP = "/aws/elasticbeanstalk/myapp-prd/var/log/containers/backend.log"
 
@@ -132,3 +132,32 @@ def test_sections_default_the_stream_name_and_leave_the_placeholder_without_an_i
 
 def test_absent_streams_are_not_shipped():
     assert awslogs_agent_sections([stream(state="absent")], "i-1") == []
+
+
+def test_settings_are_checked_by_the_ending_of_their_names():
+    assert awslogs_setting_errors(
+        {
+            "awslogs_env_name": "",
+            "awslogs_iam_region": "Korea",
+            "awslogs_endpoint_url": "ftp://x",
+            "awslogs_iam_role_name": "eb role",
+            "awslogs_iam_policy_name": "p" * 129,
+            "awslogs_iam_default_retention_in_days": 42,
+        }
+    ) == [
+        'awslogs_env_name must be set (the Elastic Beanstalk environment name), got ""',
+        'awslogs_iam_region must be a region name like eu-west-1, got "Korea"',
+        'awslogs_endpoint_url must be empty or an http(s) URL, got "ftp://x"',
+        'awslogs_iam_role_name must be 1-64 of letters, digits and +=,.@_-, got "eb role"',
+        f'awslogs_iam_policy_name must be 1-128 of letters, digits and +=,.@_-, got "{"p" * 129}"',
+        "awslogs_iam_default_retention_in_days must be a retention CloudWatch Logs accepts "
+        f"({', '.join(map(str, RETENTION_DAYS))}), got 42",
+    ]
+
+
+def test_good_settings_pass_and_a_key_without_its_secret_does_not():
+    good = {"awslogs_region": "eu-west-1", "awslogs_endpoint_url": "", "awslogs_iam_default_retention_in_days": "90"}
+    assert awslogs_setting_errors(good) == []
+    assert awslogs_setting_errors({"awslogs_aws_access_key_id": "AKIA", "awslogs_aws_secret_access_key": ""}) == [
+        "awslogs_aws_access_key_id and awslogs_aws_secret_access_key go together"
+    ]

@@ -17,7 +17,7 @@ sys.path.insert(0, str(PROJECT))
 from tests.bench.endpoint import client  # noqa: E402
 
 SCENARIO = Path(__file__).resolve().parents[1]
-PORT = int(os.environ.get("AWSLOGS_IAM_BENCH_PORT", "5102"))
+PORT = int(os.environ.get("AWSLOGS_BENCH_PORT", "5102"))
 ENDPOINT = f"http://127.0.0.1:{PORT}"
 REGION = "ap-northeast-2"
 ROLE = "aws-elasticbeanstalk-ec2-role"

@@ -15,7 +15,7 @@ sys.path.insert(0, str(PROJECT))
 from tests.bench.endpoint import client  # noqa: E402
 
 STATE = PROJECT / ".cache" / "molecule-least_privilege"
-PORT = int(os.environ.get("AWSLOGS_LP_BENCH_PORT", "5103"))
+PORT = int(os.environ.get("AWSLOGS_BENCH_PORT", "5103"))
 REGION = "ap-northeast-2"
 INSTANCE_ID = "i-01ea5700000000001"
 GROUP = "/aws/elasticbeanstalk/myapp-prd/var/log/containers/backend.log"
