@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
-
 PROJECT_DIR = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"])
+sys.path.insert(0, str(PROJECT_DIR))
+
+from tests.bench import endpoint  # noqa: E402
+
 INVENTORY_FILE = Path(os.environ["MOLECULE_INVENTORY_FILE"])
-ENDPOINT = "http://127.0.0.1:5104"
-REGION = "ap-northeast-2"
+PORT = int(os.environ.get("AWSLOGS_BENCH_PORT", "5104"))
+ENDPOINT = endpoint.url(PORT)
+REGION = endpoint.REGION
 
 
 @dataclass
@@ -44,10 +47,4 @@ def drift_fix(report: Path, *args: str) -> Run:
 
 
 def client(service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=ENDPOINT,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return endpoint.client(service, PORT)
