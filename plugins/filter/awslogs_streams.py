@@ -504,7 +504,8 @@ SETTING_RULES: tuple[tuple[str, Any, str], ...] = (
     ("_state_file", _is_plain_path, f"must be {PLAIN_PATH}"),
     ("_log_file", lambda value: value == "" or _is_plain_path(value), f"must be empty or {PLAIN_PATH}"),
 )
-KEY_ID_SUFFIX, SECRET_SUFFIX = "_aws_access_key_id", "_aws_secret_access_key"
+KEY_ID_SUFFIX = "_aws_access_key_id"
+SECRET_SUFFIX = "_aws_secret_access_key"
 
 
 def _show(name: str, value: Any) -> str:

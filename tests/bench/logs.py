@@ -12,19 +12,24 @@ def logs_client(port: int, key: str = "testing", secret: str = "testing"):
     return client("logs", port, key, secret)
 
 
-def messages(client, group: str, stream: str) -> list[str]:
-    """Every event message of one stream, oldest first ([] if it does not exist yet)."""
-    found: list[str] = []
+def events(client, group: str, stream: str) -> list[dict]:
+    """Every event of one stream, oldest first, every page ([] if it does not exist yet)."""
+    found: list[dict] = []
     kwargs = {"logGroupName": group, "logStreamName": stream, "startFromHead": True}
     while True:
         try:
             page = client.get_log_events(**kwargs)
         except client.exceptions.ResourceNotFoundException:
             return found
-        found.extend(event["message"] for event in page["events"])
+        found.extend(page["events"])
         if not page["events"] or page.get("nextForwardToken") == kwargs.get("nextToken"):
             return found
         kwargs["nextToken"] = page["nextForwardToken"]
+
+
+def messages(client, group: str, stream: str) -> list[str]:
+    """Every event message of one stream, oldest first ([] if it does not exist yet)."""
+    return [event["message"] for event in events(client, group, stream)]
 
 
 def wait_for_messages(

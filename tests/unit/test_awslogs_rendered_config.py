@@ -35,7 +35,11 @@ INJECTION = f"^\\d{{4}}-\n[zz]\nfile = /etc/shadow\nlog_group_name = {GROUP}\nlo
 def render(template: str, guard=awslogs_single_line, **variables) -> str:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True, autoescape=False)
     environment.filters.update(
-        comment=lambda text: f"# {text}", awslogs_agent_sections=awslogs_agent_sections, awslogs_single_line=guard
+        comment=lambda text: f"# {text}",
+        **{
+            "awslogs_ops.awslogs.awslogs_agent_sections": awslogs_agent_sections,
+            "awslogs_ops.awslogs.awslogs_single_line": guard,
+        },
     )
     return environment.get_template(template).render(ansible_managed="managed", **variables)
 
