@@ -15,10 +15,9 @@ from tests.bench.playbook import changed_tasks, run_site
 HOST = "default-debian12"
 MARKER = "/var/lib/awslogs/awslogs-ops.restart-pending"
 FOREIGN = "/etc/awslogs/config/extra.conf"
-MARK_PENDING = "awslogs : Mark the restart as pending until the agent runs healthy on the new configuration"
-REPORT_FOREIGN = (
-    "awslogs : Report the files in /etc/awslogs/config that this role did not write (the agent loads them too)"
-)
+ROLE = "awslogs_ops.awslogs.awslogs : "
+MARK_PENDING = ROLE + "Mark the restart as pending until the agent runs healthy on the new configuration"
+REPORT_FOREIGN = ROLE + "Report the files in /etc/awslogs/config this role did not write (the agent loads them too)"
 
 
 def run_agent(inventory: str, *args: str, **extra_vars) -> dict:
@@ -72,7 +71,7 @@ def test_a_failed_restart_stays_pending_is_drift_and_the_next_run_retries_it(hos
     retried = run_agent(inventory, awslogs_queue_size=11)
     assert retried["rc"] == 0, output(retried)[-3000:]
     assert MARK_PENDING in changed_tasks(retried, HOST)
-    assert "awslogs : Restart awslogsd" in changed_tasks(retried, HOST)
+    assert ROLE + "Restart awslogsd" in changed_tasks(retried, HOST)
     assert not host.file(MARKER).exists
     assert host.service("awslogsd").is_running
 
