@@ -12,7 +12,6 @@ from conftest import FILES, GROUPS
 
 from tests.bench.playbook import changed_tasks, run_site
 
-HOST = "default-debian12"
 MARKER = "/var/lib/awslogs/awslogs-ops.restart-pending"
 FOREIGN = "/etc/awslogs/config/extra.conf"
 ROLE = "awslogs_ops.awslogs.awslogs : "
@@ -66,12 +65,12 @@ def test_a_failed_restart_stays_pending_is_drift_and_the_next_run_retries_it(hos
     host.run_expect([0], "mv /opt/awslogs/bin/aws.off /opt/awslogs/bin/aws")
     check = run_agent(inventory, "--check", awslogs_queue_size=11)
     assert check["rc"] == 0, output(check)[-3000:]
-    assert changed_tasks(check, HOST) == [MARK_PENDING]
+    assert changed_tasks(check, host.backend.get_hostname()) == [MARK_PENDING]
 
     retried = run_agent(inventory, awslogs_queue_size=11)
     assert retried["rc"] == 0, output(retried)[-3000:]
-    assert MARK_PENDING in changed_tasks(retried, HOST)
-    assert ROLE + "Restart awslogsd" in changed_tasks(retried, HOST)
+    assert MARK_PENDING in changed_tasks(retried, host.backend.get_hostname())
+    assert ROLE + "Restart awslogsd" in changed_tasks(retried, host.backend.get_hostname())
     assert not host.file(MARKER).exists
     assert host.service("awslogsd").is_running
 
@@ -87,11 +86,11 @@ def test_a_file_the_role_did_not_write_is_drift_and_removed_only_on_request(host
     host.run_expect([0], f"printf '[extra]\\nfile = /var/log/dpkg.log\\nlog_group_name = /x\\n' > {FOREIGN}")
     check = run_agent(inventory, "--check")
     assert check["rc"] == 0, output(check)[-3000:]
-    assert REPORT_FOREIGN in changed_tasks(check, HOST)
+    assert REPORT_FOREIGN in changed_tasks(check, host.backend.get_hostname())
     assert f"{FOREIGN}: not written by this role, loaded by the agent as streams" in output(check)
 
     kept = run_agent(inventory)
-    assert REPORT_FOREIGN in changed_tasks(kept, HOST)
+    assert REPORT_FOREIGN in changed_tasks(kept, host.backend.get_hostname())
     assert host.file(FOREIGN).exists
 
     started = started_at(host)
