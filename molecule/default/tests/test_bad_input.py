@@ -3,6 +3,7 @@ before the host or the endpoint changes."""
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from conftest import GROUPS
@@ -132,22 +133,39 @@ CASES = {
 
 
 def _host_state(host) -> str:
-    files = host.run("cat /etc/awslogs/awscli.conf /etc/awslogs/awslogs.conf /etc/awslogs/config/logs.conf").stdout
-    started = host.run("systemctl show --property ActiveEnterTimestamp awslogsd").stdout
-    return hashlib.sha256((files + started).encode()).hexdigest()
+    """The agent's files (all of /etc/awslogs), the pending-restart marker and the agent's start time."""
+    state = host.run(
+        "find /etc/awslogs /var/lib/awslogs -maxdepth 2 -type f ! -name 'agent-state*' -exec sha1sum {} +;"
+        " systemctl show --property ActiveEnterTimestamp awslogsd"
+    ).stdout
+    return hashlib.sha256(state.encode()).hexdigest()
 
 
 def _endpoint_state(logs) -> list:
     return sorted((g["logGroupName"], g.get("retentionInDays")) for g in logs.describe_log_groups()["logGroups"])
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_input_fails_clearly_and_changes_nothing(host, logs, inventory, tmp_path, case):
-    extra_vars, message = CASES[case]
-    (tmp_path / "bad.json").write_text(json.dumps(extra_vars))
+@pytest.fixture(scope="module")
+def bad_runs(host, logs, inventory, tmp_path_factory):
+    """Every case runs site.yml, side by side (each takes seconds, nearly all of it Ansible starting up);
+    the host and the endpoint are read before and after all of them."""
+    folder = tmp_path_factory.mktemp("bad-input")
+    for index, case in enumerate(sorted(CASES)):
+        (folder / f"{index}.json").write_text(json.dumps(CASES[case][0]))
     before = (_host_state(host), _endpoint_state(logs))
-    result = run_site(inventory, "--extra-vars", f"@{tmp_path / 'bad.json'}")
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = pool.map(
+            lambda index: run_site(inventory, "--extra-vars", f"@{folder / f'{index}.json'}"), range(len(CASES))
+        )
+        runs = dict(zip(sorted(CASES), results, strict=True))
+    return runs, before, (_host_state(host), _endpoint_state(logs))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_fails_clearly_and_changes_nothing(bad_runs, case):
+    runs, before, after = bad_runs
+    result, message = runs[case], CASES[case][1]
     assert result["rc"] != 0
     output = json.dumps(result["plays"])
     assert message in output.replace("\\\\", "\\"), output[-2000:]
-    assert (_host_state(host), _endpoint_state(logs)) == before
+    assert after == before
