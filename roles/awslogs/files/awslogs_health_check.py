@@ -2,18 +2,22 @@
 
 Usage: awslogs_health_check.py UNIT SETTLE_SECONDS [LOG_FILE]
 
-Healthy: the unit is still active and running SETTLE_SECONDS later, with the
-same main process (systemd restarts a crashing agent by itself), and the
-agent's log since the restart (the journal, and LOG_FILE when it logs to one)
-holds no configuration error. Runs on the host's Python (2.7 or 3). Exit 1
-with the reasons.
+Healthy: the agent has read its whole configuration (its main process has
+started its worker threads, which it does after every stream is set up), is
+still active and running SETTLE_SECONDS later with the same main process
+(systemd restarts a crashing agent by itself), and its log since the restart
+(the journal, and LOG_FILE when it logs to one) holds no configuration error.
+Runs on the host's Python (2.7 or 3). Exit 1 with the reasons.
 """
 
+import os
 import re
 import subprocess
 import sys
 import time
 
+# Starting Python and awscli takes seconds, more on a busy host.
+STARTUP_TIMEOUT = 120
 PROPERTIES = ("ActiveState", "SubState", "MainPID", "NRestarts", "ActiveEnterTimestamp")
 # What awscli-cwlogs logs when it cannot use its configuration (and falls back or dies).
 CONFIG_ERRORS = re.compile(
@@ -60,11 +64,28 @@ def log_file_errors(path, since):
     return errors
 
 
+def threads(pid):
+    try:
+        return len(os.listdir("/proc/%s/task" % pid))
+    except OSError:
+        return 0
+
+
+def wait_for_startup(unit, state):
+    """Until the agent's main process runs more than one thread (it has set up every stream), or it is gone."""
+    deadline = time.time() + STARTUP_TIMEOUT
+    while time.time() < deadline and threads(state.get("MainPID")) == 1:
+        time.sleep(0.5)
+    if threads(state.get("MainPID")) == 1:
+        return ["%s has not finished reading its configuration %d s after its restart" % (unit, STARTUP_TIMEOUT)]
+    return []
+
+
 def problems_of(unit, settle, log_file):
     before = show(unit)
+    problems = wait_for_startup(unit, before)
     time.sleep(settle)
     after = show(unit)
-    problems = []
     if (after.get("ActiveState"), after.get("SubState")) != ("active", "running"):
         problems.append(
             "%s is %s (%s) %d s after its restart, not running"
