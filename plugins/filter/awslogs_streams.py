@@ -19,7 +19,7 @@ import codecs
 import json
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 AGENT_OPTIONS = (
@@ -186,7 +186,8 @@ def agent_datetime_parse(datetime_format: str, line: str) -> datetime | None:
     """Parse the time in ``line`` the way awscli-cwlogs 1.4.6 does (cwlogs/parser.py).
 
     The format becomes a regex with ``_strptime.TimeRE`` (``%z`` by hand), searched
-    anywhere in the line, case-insensitive; the match is then read with strptime.
+    anywhere in the line, case-insensitive; the match is then read with strptime
+    (naive, except with ``%z``: the agent applies ``time_zone`` to naive times).
     Raises what the agent's parser raises on a format it cannot turn into a pattern.
     """
     has_offset = re.search("(?<!%)%z", datetime_format)
@@ -196,13 +197,16 @@ def agent_datetime_parse(datetime_format: str, line: str) -> datetime | None:
     match = re.compile(f"(?P<dt>{pattern})", re.IGNORECASE).search(line)
     if not match:
         return None
-    text = match.group("dt")
+    text, offset = match.group("dt"), None
     if has_offset and match.group("z"):
         text = line[match.start("dt") : match.start("z")] + line[match.end("z") : match.end("dt")]
+        sign = -1 if match.group("z").startswith("-") else 1
+        offset = timezone(sign * timedelta(hours=int(match.group("z")[1:3]), minutes=int(match.group("z")[3:5])))
     try:
-        return datetime.strptime(text, datetime_format.replace("%z", "") if has_offset else datetime_format)
+        parsed = datetime.strptime(text, datetime_format.replace("%z", "") if has_offset else datetime_format)
     except ValueError:
         return None
+    return parsed.replace(tzinfo=offset) if offset else parsed
 
 
 def _check_datetime_format(stream: Mapping) -> list[str]:

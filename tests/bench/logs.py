@@ -14,14 +14,19 @@ def logs_client(port: int, key: str = "testing", secret: str = "testing"):
 
 def messages(client, group: str, stream: str) -> list[str]:
     """Every event message of one stream, oldest first ([] if it does not exist yet)."""
-    found: list[str] = []
+    return [event["message"] for event in events(client, group, stream)]
+
+
+def events(client, group: str, stream: str) -> list[dict]:
+    """Every event of one stream ({timestamp, message, ...}), oldest first ([] if it does not exist yet)."""
+    found: list[dict] = []
     kwargs = {"logGroupName": group, "logStreamName": stream, "startFromHead": True}
     while True:
         try:
             page = client.get_log_events(**kwargs)
         except client.exceptions.ResourceNotFoundException:
             return found
-        found.extend(event["message"] for event in page["events"])
+        found.extend(page["events"])
         if not page["events"] or page.get("nextForwardToken") == kwargs.get("nextToken"):
             return found
         kwargs["nextToken"] = page["nextForwardToken"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ def backend(**overrides) -> dict:
         (
             "%d/%b/%Y:%H:%M:%S %z",
             '127.0.0.1 - - [24/Nov/2026:10:00:00 +0900] "GET / HTTP/1.1" 200 612',
-            datetime(2026, 11, 24, 10, 0, 0),
+            datetime(2026, 11, 24, 10, 0, 0, tzinfo=timezone(timedelta(hours=9))),
         ),
         ("%Y/%m/%d %H:%M:%S", "2026/11/24 10:00:00 [error] 7#7: *1 open() failed", datetime(2026, 11, 24, 10, 0, 0)),
         ("%Y-%m-%d %H:%M:%S", "INFO 2026-11-24 10:00:00,123 views", datetime(2026, 11, 24, 10, 0, 0)),
