@@ -12,13 +12,8 @@ def logs_client(port: int, key: str = "testing", secret: str = "testing"):
     return client("logs", port, key, secret)
 
 
-def messages(client, group: str, stream: str) -> list[str]:
-    """Every event message of one stream, oldest first ([] if it does not exist yet)."""
-    return [event["message"] for event in events(client, group, stream)]
-
-
 def events(client, group: str, stream: str) -> list[dict]:
-    """Every event of one stream ({timestamp, message, ...}), oldest first ([] if it does not exist yet)."""
+    """Every event of one stream, oldest first, every page ([] if it does not exist yet)."""
     found: list[dict] = []
     kwargs = {"logGroupName": group, "logStreamName": stream, "startFromHead": True}
     while True:
@@ -30,6 +25,11 @@ def events(client, group: str, stream: str) -> list[dict]:
         if not page["events"] or page.get("nextForwardToken") == kwargs.get("nextToken"):
             return found
         kwargs["nextToken"] = page["nextForwardToken"]
+
+
+def messages(client, group: str, stream: str) -> list[str]:
+    """Every event message of one stream, oldest first ([] if it does not exist yet)."""
+    return [event["message"] for event in events(client, group, stream)]
 
 
 def wait_for_messages(

@@ -91,3 +91,12 @@ def test_every_default_stream_parses_its_sample_to_the_precision_of_its_format(p
         parsed = agent_datetime_parse(stream["datetime_format"], stream["sample_line"])
         assert parsed is not None, stream["name"]
         assert parsed.microsecond == (123000 if "%f" in stream["datetime_format"] else 0)
+
+
+def test_the_bench_writer_lines_parse_to_the_millisecond_with_the_default_backend_format():
+    from tests.bench.sequence_writer import line  # noqa: PLC0415 - bench code, imported where it is checked
+
+    streams = yaml.safe_load((ROOT / DEFAULT_LISTS[0]).read_text())["awslogs_streams"]
+    backend_format = next(stream["datetime_format"] for stream in streams if stream["name"] == "backend")
+    text = line("r1", 7, 1795514400.123456, 80).decode()
+    assert agent_datetime_parse(backend_format, text) == datetime(2026, 11, 24, 10, 0, 0, 123000)
