@@ -53,11 +53,13 @@ def converged_again(host, inventory, repaired):
 
 def test_a_configuration_the_agent_would_misread_never_replaces_the_running_one(host, inventory):
     streams = [{"name": name, "file": path, "log_group_name": GROUPS[name]} for name, path in FILES.items()]
-    streams[0]["datetime_format"] = "%Y-%m-%d %Q"  # no such directive: the agent would use the current time
+    # A codec Python knows, but not by the name the agent looks up (encodings.search_function):
+    # the agent would decode the file as UTF-8 instead, with only a warning.
+    streams[0]["encoding"] = "EUC-KR"
     logs_conf, started = host.file("/etc/awslogs/config/logs.conf").content_string, started_at(host)
     result = run_agent(inventory, awslogs_streams=streams)
     assert result["rc"] != 0
-    assert "[backend] datetime_format '%Y-%m-%d %Q' is not a format the agent can use" in output(result)
+    assert "[backend] encoding 'EUC-KR' is unknown to the agent's Python" in output(result)
     assert host.file("/etc/awslogs/config/logs.conf").content_string == logs_conf
     assert started_at(host) == started
     assert not host.file(MARKER).exists
