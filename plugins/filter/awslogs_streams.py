@@ -15,6 +15,7 @@ play can stop before it touches a host or an AWS resource.
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -35,7 +36,8 @@ AGENT_OPTIONS = (
     "file_fingerprint_lines",
 )
 CONTROL_NODE_OPTIONS = ("retention_in_days", "kms_key_id", "tags", "state")
-KNOWN_KEYS = frozenset(("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS))
+HOST_OPTIONS = ("logrotate",)
+KNOWN_KEYS = frozenset(("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS, *HOST_OPTIONS))
 
 DEFAULT_LOG_STREAM_NAME = "{instance_id}"
 PLACEHOLDERS = frozenset(("{instance_id}", "{hostname}", "{ip_address}"))
@@ -57,6 +59,14 @@ IAM_POLICY_NAME_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,128}$")
 LOG_GROUP_NAME_RE = re.compile(r"^[.\-_/#A-Za-z0-9]+$")
 FINGERPRINT_RE = re.compile(r"^(\d+)(?:-(\d+))?$")
 PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
+LOGROTATE_CHOICES = {
+    "method": ("create", "copytruncate"),
+    "frequency": ("daily", "weekly", "monthly"),
+}
+LOGROTATE_KEYS = frozenset(("method", "frequency", "rotate", "maxsize", "compress", "postrotate", "unless_policy"))
+LOGROTATE_SIZE_RE = re.compile(r"^\d+[kMG]?$")
+# How logrotate names a rotated copy: app.log.1, app.log.2.gz, app.log-20261125 (dateext).
+ROTATED_SUFFIXES = (".1", ".2.gz", "-20261125")
 CHOICES = {
     "time_zone": ("UTC", "LOCAL"),
     "initial_position": ("start_of_file", "end_of_file"),
@@ -192,6 +202,49 @@ def _check_fingerprint(stream: Mapping) -> list[str]:
     return []
 
 
+def _check_rotated_copies(stream: Mapping) -> list[str]:
+    """The agent reads the newest file the glob matches: a rotated copy must not match it."""
+    path = stream.get("file")
+    if not isinstance(path, str) or not any(char in path for char in "*?["):
+        return []
+    sample = re.sub(r"\[[^]]*\]", "x", path).replace("*", "x").replace("?", "x")
+    for suffix in ROTATED_SUFFIXES:
+        if fnmatch.fnmatchcase(sample + suffix, path):
+            return [
+                f"file glob {path!r} also matches rotated copies ({sample}{suffix}), which the agent "
+                "would read as new files; end it with the live file's suffix, e.g. '/var/log/containers/backend*.log'"
+            ]
+    return []
+
+
+def _check_logrotate(stream: Mapping) -> list[str]:
+    """logrotate: false (the stream's file is rotated elsewhere), true, or a mapping of policy keys."""
+    if "logrotate" not in stream or isinstance(stream["logrotate"], bool):
+        return []
+    policy = stream["logrotate"]
+    if not isinstance(policy, Mapping):
+        return [f"logrotate must be false, true or a mapping of {', '.join(sorted(LOGROTATE_KEYS))}, got {policy!r}"]
+    errors = [
+        f"logrotate.{key} must be one of {', '.join(allowed)}, got {policy[key]!r}"
+        for key, allowed in LOGROTATE_CHOICES.items()
+        if key in policy and policy[key] not in allowed
+    ]
+    if "rotate" in policy and (_as_int(policy["rotate"]) is None or _as_int(policy["rotate"]) < 0):
+        errors.append(f"logrotate.rotate must be a whole number of copies to keep, got {policy['rotate']!r}")
+    if "maxsize" in policy and not LOGROTATE_SIZE_RE.match(str(policy["maxsize"])):
+        errors.append(f"logrotate.maxsize must be a size like 100M, 512k or 1G, got {policy['maxsize']!r}")
+    if "compress" in policy and not isinstance(policy["compress"], bool):
+        errors.append(f"logrotate.compress must be true or false, got {policy['compress']!r}")
+    if "postrotate" in policy and not isinstance(policy["postrotate"], str):
+        errors.append("logrotate.postrotate must be a shell command")
+    if policy.get("unless_policy") and not str(policy["unless_policy"]).startswith("/"):
+        errors.append(f"logrotate.unless_policy must be an absolute path, got {policy['unless_policy']!r}")
+    unknown = sorted(set(policy) - LOGROTATE_KEYS)
+    if unknown:
+        errors.append(f"logrotate has unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(LOGROTATE_KEYS))}")
+    return errors
+
+
 def _check_retention(stream: Mapping) -> list[str]:
     if "retention_in_days" not in stream:
         return []
@@ -229,6 +282,8 @@ STREAM_CHECKS = (
     lambda s: _check_int(s, "batch_size", 1, MAX_BATCH_SIZE),
     _check_multi_line,
     _check_fingerprint,
+    _check_rotated_copies,
+    _check_logrotate,
     _check_retention,
     _check_tags,
     _check_unknown,

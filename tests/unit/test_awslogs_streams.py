@@ -9,7 +9,7 @@ GROUP = "/aws/elasticbeanstalk/myapp-prd/var/log/containers/backend.log"
 
 
 def stream(**overrides) -> dict:
-    base = {"name": "backend", "file": "/var/log/containers/backend*", "log_group_name": GROUP}
+    base = {"name": "backend", "file": "/var/log/containers/backend*.log", "log_group_name": GROUP}
     base.update(overrides)
     return {key: value for key, value in base.items() if value is not None}
 
@@ -92,7 +92,7 @@ def test_two_streams_with_the_same_name_are_refused():
 def test_the_same_file_and_group_twice_is_refused():
     errors = awslogs_stream_errors([stream(), stream(name="backend-again")])
     assert errors == [
-        f"awslogs_streams[backend-again].file: '/var/log/containers/backend*' is already shipped to {GROUP!r} "
+        f"awslogs_streams[backend-again].file: '/var/log/containers/backend*.log' is already shipped to {GROUP!r} "
         "by stream 'backend'"
     ]
 
@@ -116,7 +116,7 @@ def test_sections_keep_the_agent_options_in_order_and_resolve_the_instance_id():
         {
             "name": "backend",
             "options": [
-                ["file", "/var/log/containers/backend*"],
+                ["file", "/var/log/containers/backend*.log"],
                 ["log_group_name", GROUP],
                 ["log_stream_name", "i-0123-{hostname}"],
                 ["buffer_duration", "6000"],
