@@ -229,7 +229,8 @@ def _check_logrotate(stream: Mapping) -> list[str]:
         for key, allowed in LOGROTATE_CHOICES.items()
         if key in policy and policy[key] not in allowed
     ]
-    if "rotate" in policy and (_as_int(policy["rotate"]) is None or _as_int(policy["rotate"]) < 0):
+    copies = _as_int(policy.get("rotate", 0))
+    if copies is None or copies < 0:
         errors.append(f"logrotate.rotate must be a whole number of copies to keep, got {policy['rotate']!r}")
     if "maxsize" in policy and not LOGROTATE_SIZE_RE.match(str(policy["maxsize"])):
         errors.append(f"logrotate.maxsize must be a size like 100M, 512k or 1G, got {policy['maxsize']!r}")

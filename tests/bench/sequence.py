@@ -123,8 +123,10 @@ class Writer:
     """A writer running inside a container, started by ``start_writer``."""
 
     container: str
+    path: str
+    rate: float
+    until: float
     run_id: str
-    ledger: str
     process: subprocess.Popen
 
     def wait(self, timeout: float | None = None) -> dict:
@@ -188,7 +190,7 @@ def start_writer(
     process.stdin.write(WRITER.read_text())
     process.stdin.close()
     process.stdin = None  # communicate() must not touch the closed pipe
-    return Writer(container, run_id, ledger, process)
+    return Writer(container, path, rate, until, run_id, process)
 
 
 def written(container: str, run_id: str) -> int:

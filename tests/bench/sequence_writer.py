@@ -94,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--until", type=float, required=True, help="stop at this time (epoch seconds)")
     parser.add_argument("--size", type=int, default=100, help="bytes per line, newline included")
     parser.add_argument("--ledger", help="file that keeps the next sequence number (resume after a restart)")
+    parser.add_argument(
+        "--linger", action="store_true", help="when done, wait for a signal (a container's main process)"
+    )
     args = parser.parse_args(argv)
 
     stopping = []
@@ -117,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         ledger.record(seq)
     summary = {"run": args.run, "first": first, "next": seq, "max_lag_s": round(max_lag, 3)}
     print(json.dumps(summary), file=sys.stderr, flush=True)
+    while args.linger and not stopping:
+        time.sleep(0.5)
     return 0
 
 
