@@ -25,7 +25,7 @@ from tests.bench.fault_proxy import FaultProxy
 from tests.bench.faults_host import BACKEND, INSTANCE_ID, MOTO_PORT, NGINX_ACCESS, PROXY_PORT
 from tests.bench.image import ensure_image
 from tests.bench.logs import logs_client
-from tests.bench.process import state_path
+from tests.bench.process import BenchError, state_path
 from tests.bench.sequence import Tally, Writer, new_run_id, start_writer, wait_for_tally, written
 
 LOCK = "/tmp/awslogs-lock-faults"
@@ -59,6 +59,7 @@ class Case:
     at: float = 0
     paths: tuple[str, ...] = (BACKEND,)
     size: int = 100
+    url_port: int | None = None  # the lines are requests to a web server that logs them to paths[0]
     before: Callable[[Bench], None] | None = None
     after: Callable[[Bench], None] | None = None
     what: str = ""
@@ -123,6 +124,30 @@ def _host_restart(bench: Bench) -> None:
     bench.writers.extend(restarted)
 
 
+NGINX_PORT = 5112
+
+
+def _nginx_with_its_own_policy(_: Bench) -> None:
+    """Debian's nginx (its /etc/logrotate.d/nginx included) on 127.0.0.1:NGINX_PORT, then site.yml again.
+
+    The role sees the package's policy (unless_policy) and removes its own
+    awslogs-nginx-* policies: the file is rotated by Debian's policy alone.
+    """
+    # policy-rc.d keeps the package from starting nginx on port 80 before it listens on 127.0.0.1 only.
+    faults_host.sh(
+        "command -v nginx >/dev/null || (printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d"
+        " && chmod +x /usr/sbin/policy-rc.d && apt-get update -q"
+        " && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx; rm -f /usr/sbin/policy-rc.d)"
+        " && sed -i -E '/listen \\[::\\]/d; s/^\\s*listen .*default_server;/"
+        f"listen 127.0.0.1:{NGINX_PORT} default_server;/' /etc/nginx/sites-enabled/default"
+        " && systemctl restart nginx"
+    )
+    faults_host.converge(None)
+    left = faults_host.sh("ls /etc/logrotate.d/ | grep '^awslogs-nginx' || true").split()
+    if left:
+        raise BenchError(f"the role kept its own nginx policies next to Debian's: {left}")
+
+
 STATE_DIR = "/var/lib/awslogs"
 
 
@@ -178,6 +203,18 @@ CASES = (
         15,
         before=_copytruncate_policy,
         what="logrotate --force of a copytruncate policy (a user's choice) halfway",
+    ),
+    Case(
+        "rotate-nginx",
+        AGENT,
+        200,
+        30,
+        _logrotate("/etc/logrotate.d/nginx"),
+        15,
+        paths=(NGINX_ACCESS,),
+        before=_nginx_with_its_own_policy,
+        url_port=NGINX_PORT,
+        what="real nginx, Debian's own policy (rename, create, USR1) forced halfway",
     ),
     Case("oversized", AGENT, 1, 1, size=300_000, what="one 300 KB line"),
     Case("host-restart", AGENT, 200, 40, _host_restart, 15, what="docker restart of the host (SIGRTMIN+3) after 15 s"),

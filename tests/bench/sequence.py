@@ -22,7 +22,8 @@ from tests.bench.logs import events
 from tests.bench.process import run
 
 WRITER = Path(__file__).resolve().parent / "sequence_writer.py"
-SEQ_RE = re.compile(r"SEQ (?P<run>\S+) (?P<seq>\d+) (?P<written_us>\d+)")
+# "SEQ run seq written" in a file's line, "/SEQ/run/seq/written" in a web server's access log.
+SEQ_RE = re.compile(r"SEQ[ /](?P<run>[^\s/]+)[ /](?P<seq>\d+)[ /](?P<written_us>\d+)")
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,12 @@ class WriterSpec:
     until: float
     size: int = 100
     ledger: str = ""
+    url_port: int | None = None
 
     def args(self) -> list[str]:
         where = ["--path", self.path] if self.path else ["--stdout"]
+        if self.url_port:
+            where = ["--url-port", str(self.url_port)]
         ledger = ["--ledger", self.ledger] if self.ledger else []
         timing = ["--rate", str(self.rate), "--until", f"{self.until:.3f}", "--size", str(self.size)]
         return [*where, "--run", self.run_id, *timing, *ledger]
@@ -169,8 +173,12 @@ def start_writer(
     run_id: str | None = None,
     size: int = 100,
     until: float | None = None,
+    url_port: int | None = None,
 ) -> Writer:
     """Start writing ``rate`` lines per second to ``path`` inside ``container`` for ``duration_s``.
+
+    With ``url_port``, the lines are requests to a web server on that port whose
+    access log is ``path``.
 
     The ledger (the next sequence number) lives next to the file, so a writer
     started again with the same run id after a host restart continues the numbering.
@@ -178,7 +186,7 @@ def start_writer(
     run_id = run_id or new_run_id()
     ledger = ledger_path(run_id)
     until = until if until is not None else time.time() + duration_s
-    spec = WriterSpec(path, run_id, rate, until, size, ledger)
+    spec = WriterSpec(path, run_id, rate, until, size, ledger, url_port)
     process = subprocess.Popen(
         ["docker", "exec", "--interactive", container, "python3", "-", *spec.args()],
         stdin=subprocess.PIPE,
