@@ -97,9 +97,13 @@ def tally(client, group: str, stream: str, run_id: str, written: int) -> Tally:
 
 
 def wait_for_tally(
-    client, group: str, stream: str, run_id: str, written: int, *, settle_s: float = 20, timeout_s: float = 180
+    client, group: str, stream: str, run_id: str, written: int, *, settle_s: float = 100, timeout_s: float = 420
 ) -> Tally:
-    """Poll until every line arrived, or nothing new arrived for ``settle_s`` (or the timeout)."""
+    """Poll until every line arrived, or nothing new arrived for ``settle_s`` (or the timeout).
+
+    The default outlasts the agent's own recovery: after a failed put its
+    publisher dies, and the stream restarts it from the saved offset about 65 s later.
+    """
     started = last_change = time.monotonic()
     last: Tally | None = None
     while True:
