@@ -63,6 +63,7 @@ class Case:
     before: Callable[[Bench], None] | None = None
     after: Callable[[Bench], None] | None = None
     what: str = ""
+    settle_s: float = 100  # how long the counter waits for missing lines (the agent recovers in ~65 s)
 
 
 # The faults, each acting on the running bench.
@@ -281,11 +282,13 @@ def _count(case: Case, bench: Bench, run_id: str) -> list[Tally]:
     client = logs_client(MOTO_PORT)
     if case.subject == DRIVER:
         count = docker_driver.written(run_id)
-        return [wait_for_tally(client, docker_driver.GROUP, docker_driver.STREAM, run_id, count)]
+        stream = docker_driver.STREAM
+        return [wait_for_tally(client, docker_driver.GROUP, stream, run_id, count, settle_s=case.settle_s)]
     tallies = []
     for index, path in enumerate(case.paths):
         count = written(faults_host.NAME, f"{run_id}{index}")
-        tallies.append(wait_for_tally(client, faults_host.group(path), INSTANCE_ID, f"{run_id}{index}", count))
+        group = faults_host.group(path)
+        tallies.append(wait_for_tally(client, group, INSTANCE_ID, f"{run_id}{index}", count, settle_s=case.settle_s))
     return tallies
 
 

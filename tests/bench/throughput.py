@@ -56,7 +56,8 @@ def measure(rates: list[int], names: list[str] | None, seconds: float) -> list[s
             budget = int(settings.get("buffer_duration", AGENT_BUFFER_DURATION_MS))
             best = None
             for rate in rates:
-                case = faults.Case(f"{name}@{rate}", faults.AGENT, rate, seconds, what=f"{name}, {rate} lines/s")
+                what = f"{name}, {rate} lines/s"
+                case = faults.Case(f"{name}@{rate}", faults.AGENT, rate, seconds, what=what, settle_s=30)
                 row = faults.run_case(case, bench).as_dict()
                 row |= {"settings": name, "passes": passes(row, budget)}
                 results.append(row)
