@@ -315,10 +315,27 @@ def _duplicate_errors(streams: list[Mapping]) -> list[str]:
     return errors
 
 
-def awslogs_stream_errors(streams: Any) -> list[str]:
-    """Return every problem in the stream list, each naming stream and key."""
+# Agent options a role may give every stream that does not set its own (awslogs_stream_defaults).
+DEFAULTABLE_OPTIONS = ("buffer_duration", "batch_count", "batch_size")
+
+
+def _with_defaults(streams: list, defaults: Mapping | None) -> list:
+    if not defaults:
+        return streams
+    return [{**defaults, **stream} if isinstance(stream, Mapping) else stream for stream in streams]
+
+
+def awslogs_stream_errors(streams: Any, defaults: Mapping | None = None) -> list[str]:
+    """Return every problem in the stream list, each naming stream and key.
+
+    ``defaults`` (awslogs_stream_defaults) are checked as part of every stream that does not override them.
+    """
     if not isinstance(streams, list) or not streams:
         return ["awslogs_streams must be a non-empty list of stream definitions"]
+    unknown = sorted(set(defaults or {}) - set(DEFAULTABLE_OPTIONS))
+    if unknown:
+        return [f"awslogs_stream_defaults may set only {', '.join(DEFAULTABLE_OPTIONS)}, not {', '.join(unknown)}"]
+    streams = _with_defaults(streams, defaults)
     errors = []
     for index, stream in enumerate(streams):
         if not isinstance(stream, Mapping):
@@ -338,16 +355,18 @@ def _resolve(value: str, placeholders: Mapping[str, str]) -> str:
     return value
 
 
-def awslogs_agent_sections(streams: Iterable[Mapping], instance_id: str = "") -> list[dict]:
+def awslogs_agent_sections(
+    streams: Iterable[Mapping], instance_id: str = "", defaults: Mapping | None = None
+) -> list[dict]:
     """Return the logs.conf sections: ``[{'name': ..., 'options': [[key, value], ...]}]``.
 
     Streams whose ``state`` is ``absent`` are not shipped. ``{instance_id}`` is
     replaced by ``instance_id`` when one is known, because the agent's own
-    lookup speaks only IMDSv1.
+    lookup speaks only IMDSv1. ``defaults`` go into every stream that does not set them.
     """
     placeholders = {"{instance_id}": instance_id}
     sections = []
-    for stream in streams:
+    for stream in _with_defaults(list(streams), defaults):
         if stream.get("state", "present") == "absent":
             continue
         options = []

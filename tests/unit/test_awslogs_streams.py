@@ -161,3 +161,16 @@ def test_good_settings_pass_and_a_key_without_its_secret_does_not():
     assert awslogs_setting_errors({"awslogs_aws_access_key_id": "AKIA", "awslogs_aws_secret_access_key": ""}) == [
         "awslogs_aws_access_key_id and awslogs_aws_secret_access_key go together"
     ]
+
+
+def test_stream_defaults_go_under_every_stream_and_are_checked():
+    streams = [stream(), stream(name="worker", file="/var/log/worker.log", log_group_name="/w", batch_count=50)]
+    sections = awslogs_agent_sections(streams, defaults={"batch_count": 2000})
+    assert [dict(section["options"])["batch_count"] for section in sections] == ["2000", "50"]
+    assert awslogs_stream_errors(streams, {"batch_count": 2000}) == []
+    assert awslogs_stream_errors(streams, {"batch_count": 20000}) == [
+        "awslogs_streams[backend].batch_count must be at most 10000, got 20000"
+    ]
+    assert awslogs_stream_errors(streams, {"datetime_format": "%s"}) == [
+        "awslogs_stream_defaults may set only buffer_duration, batch_count, batch_size, not datetime_format"
+    ]
