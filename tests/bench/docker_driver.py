@@ -92,7 +92,7 @@ def start_writer(run_id: str, rate: float, duration_s: float, size: int = 100) -
     docker("rm", "--force", CONTAINER, check=False)
     spec = WriterSpec(None, run_id, rate, time.time() + duration_s, size, f"/ledger/{run_id}.next")
     docker(
-        "run", "--detach", "--name", CONTAINER, "--network", "host", "--restart", "unless-stopped",
+        "run", "--detach", "--name", CONTAINER, "--network", "host", "--restart", "always",
         "--log-driver", "awslogs",
         "--log-opt", f"awslogs-endpoint={url(PROXY_PORT)}",
         "--log-opt", f"awslogs-region={REGION}",
