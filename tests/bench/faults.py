@@ -272,7 +272,13 @@ def _start_writers(case: Case, bench: Bench, run_id: str, seconds: float) -> Non
         return
     bench.writers[:] = [
         start_writer(
-            faults_host.NAME, path, rate=case.rate, duration_s=seconds, run_id=f"{run_id}{index}", size=case.size
+            faults_host.NAME,
+            path,
+            rate=case.rate,
+            duration_s=seconds,
+            run_id=f"{run_id}{index}",
+            size=case.size,
+            url_port=case.url_port,
         )
         for index, path in enumerate(case.paths)
     ]

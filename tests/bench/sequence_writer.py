@@ -3,12 +3,13 @@
 Runs inside a bench host (standard library only, Python >= 3.9): it is sent
 to the host's python3 on stdin by tests.bench.sequence. Each line reads
 
-    2026-11-25 05:00:00 SEQ <run> <seq> <written at, epoch microseconds> <padding>
+    2026-11-25 05:00:00,123 SEQ <run> <seq> <written at, epoch microseconds> <padding>
 
-so the agent's default datetime_format finds a timestamp at its start and the
-counter at the endpoint can tell lost, duplicated and late lines apart. With
---url it asks a web server for /SEQ/<run>/<seq>/<written at> instead, and the
-server's access log holds the line (nginx under test).
+so the agent's default datetime_format (Django's asctime, "%Y-%m-%d %H:%M:%S,%f")
+finds a timestamp at its start, each line is its own event, and the
+counter at the endpoint can tell lost, duplicated and late lines apart.
+With --url-port it asks a web server for /SEQ/<run>/<seq>/<written at>
+instead, and the server's access log holds the line (nginx under test).
 
 With --path it appends to a file the way logging.handlers.WatchedFileHandler
 does (O_APPEND, reopened when the path points at another file: a rename
@@ -71,7 +72,8 @@ class WebTarget:
         self.port = port
 
     def write(self, data: bytes) -> None:
-        _, _, run, seq, written = data.decode().split()[:5]
+        words = data.decode().split()
+        run, seq, written = words[words.index("SEQ") + 1 : words.index("SEQ") + 4]
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
         try:
             connection.request("GET", f"/SEQ/{run}/{seq}/{written}")
@@ -98,7 +100,7 @@ class Ledger:
 
 
 def line(run: str, seq: int, now: float, size: int) -> bytes:
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now))
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now)) + f",{int(now * 1000) % 1000:03d}"
     text = f"{stamp} SEQ {run} {seq} {int(now * 1_000_000)}"
     return (text + " " + "x" * max(0, size - len(text) - 2) + "\n").encode()
 
