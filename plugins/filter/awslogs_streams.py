@@ -45,7 +45,8 @@ AGENT_OPTIONS = (
 )
 CONTROL_NODE_OPTIONS = ("retention_in_days", "kms_key_id", "tags", "state")
 CHECK_ONLY_OPTIONS = ("sample_line",)
-KNOWN_KEYS = frozenset(("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS, *CHECK_ONLY_OPTIONS))
+HOST_OPTIONS = ("logrotate",)
+KNOWN_KEYS = frozenset(("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS, *CHECK_ONLY_OPTIONS, *HOST_OPTIONS))
 
 DEFAULT_LOG_STREAM_NAME = "{instance_id}"
 PLACEHOLDERS = frozenset(("{instance_id}", "{hostname}", "{ip_address}"))
@@ -92,6 +93,14 @@ WHOLE_NUMBER_RE = re.compile(r"[0-9]+")
 INSTANCE_ID_RE = re.compile(r"i-([0-9a-f]{8}|[0-9a-f]{17})")
 # A plain absolute path: logging.conf hands it to Python's eval inside quotes.
 PLAIN_PATH_RE = re.compile(r"(/[A-Za-z0-9._+@%,=~-]+)+")
+LOGROTATE_CHOICES = {
+    "method": ("create", "copytruncate"),
+    "frequency": ("daily", "weekly", "monthly"),
+}
+LOGROTATE_KEYS = frozenset(("method", "frequency", "rotate", "maxsize", "compress", "postrotate", "unless_policy"))
+LOGROTATE_SIZE_RE = re.compile(r"[0-9]+[kMG]?")
+# How logrotate names a rotated copy: app.log.1, app.log.2.gz, app.log-20261125 (dateext).
+ROTATED_SUFFIXES = (".1", ".2.gz", "-20261125")
 CHOICES = {
     "time_zone": ("UTC", "LOCAL"),
     "initial_position": ("start_of_file", "end_of_file"),
@@ -353,6 +362,50 @@ def _check_fingerprint(stream: Mapping) -> list[str]:
     return []
 
 
+def _check_rotated_copies(stream: Mapping) -> list[str]:
+    """The agent reads the newest file the glob matches: a rotated copy must not match it."""
+    path = stream.get("file")
+    if not isinstance(path, str) or not any(char in path for char in "*?["):
+        return []
+    sample = re.sub(r"\[[^]]*\]", "x", path).replace("*", "x").replace("?", "x")
+    for suffix in ROTATED_SUFFIXES:
+        if fnmatch.fnmatchcase(sample + suffix, path):
+            return [
+                f"file glob {path!r} also matches rotated copies ({sample}{suffix}), which the agent "
+                "would read as new files; end it with the live file's suffix, e.g. '/var/log/containers/backend*.log'"
+            ]
+    return []
+
+
+def _check_logrotate(stream: Mapping) -> list[str]:
+    """logrotate: false (the stream's file is rotated elsewhere), true, or a mapping of policy keys."""
+    if "logrotate" not in stream or isinstance(stream["logrotate"], bool):
+        return []
+    policy = stream["logrotate"]
+    if not isinstance(policy, Mapping):
+        return [f"logrotate must be false, true or a mapping of {', '.join(sorted(LOGROTATE_KEYS))}, got {policy!r}"]
+    errors = [
+        f"logrotate.{key} must be one of {', '.join(allowed)}, got {policy[key]!r}"
+        for key, allowed in LOGROTATE_CHOICES.items()
+        if key in policy and policy[key] not in allowed
+    ]
+    copies = _as_int(policy.get("rotate", 0))
+    if copies is None or copies < 0:
+        errors.append(f"logrotate.rotate must be a whole number of copies to keep, got {policy['rotate']!r}")
+    if "maxsize" in policy and not LOGROTATE_SIZE_RE.fullmatch(str(policy["maxsize"])):
+        errors.append(f"logrotate.maxsize must be a size like 100M, 512k or 1G, got {policy['maxsize']!r}")
+    if "compress" in policy and not isinstance(policy["compress"], bool):
+        errors.append(f"logrotate.compress must be true or false, got {policy['compress']!r}")
+    if "postrotate" in policy and not isinstance(policy["postrotate"], str):
+        errors.append("logrotate.postrotate must be a shell command")
+    if policy.get("unless_policy") and not str(policy["unless_policy"]).startswith("/"):
+        errors.append(f"logrotate.unless_policy must be an absolute path, got {policy['unless_policy']!r}")
+    unknown = sorted(set(policy) - LOGROTATE_KEYS)
+    if unknown:
+        errors.append(f"logrotate has unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(LOGROTATE_KEYS))}")
+    return errors
+
+
 def _check_retention(stream: Mapping) -> list[str]:
     if "retention_in_days" not in stream:
         return []
@@ -390,6 +443,8 @@ STREAM_CHECKS = (
     _check_multi_line,
     _check_datetime_format,
     _check_fingerprint,
+    _check_rotated_copies,
+    _check_logrotate,
     _check_retention,
     _check_tags,
     _check_unknown,
@@ -428,13 +483,30 @@ def _stream_errors(stream: Mapping, own_files: list[str]) -> list[str]:
     return [*_check_file(stream, own_files), *(error for check in STREAM_CHECKS for error in check(stream))]
 
 
-def awslogs_stream_errors(streams: Any, state_file: str = "", log_file: str = "") -> list[str]:
+# Agent options a role may give every stream that does not set its own (awslogs_stream_defaults).
+DEFAULTABLE_OPTIONS = ("buffer_duration", "batch_count", "batch_size")
+
+
+def _with_defaults(streams: list, defaults: Mapping | None) -> list:
+    if not defaults:
+        return streams
+    return [{**defaults, **stream} if isinstance(stream, Mapping) else stream for stream in streams]
+
+
+def awslogs_stream_errors(
+    streams: Any, defaults: Mapping | None = None, state_file: str = "", log_file: str = ""
+) -> list[str]:
     """Return every problem in the stream list, each naming stream and key.
 
+    ``defaults`` (awslogs_stream_defaults) are checked as part of every stream that does not override them.
     ``state_file`` and ``log_file`` are the agent's own files, which no stream may ship.
     """
     if not isinstance(streams, list) or not streams:
         return ["awslogs_streams must be a non-empty list of stream definitions"]
+    unknown = sorted(set(defaults or {}) - set(DEFAULTABLE_OPTIONS))
+    if unknown:
+        return [f"awslogs_stream_defaults may set only {', '.join(DEFAULTABLE_OPTIONS)}, not {', '.join(unknown)}"]
+    streams = _with_defaults(streams, defaults)
     own_files = agent_own_files(state_file, log_file)
     errors = []
     for index, stream in enumerate(streams):
@@ -490,16 +562,18 @@ def _resolve(value: str, placeholders: Mapping[str, str]) -> str:
     return value
 
 
-def awslogs_agent_sections(streams: Iterable[Mapping], instance_id: str = "") -> list[dict]:
+def awslogs_agent_sections(
+    streams: Iterable[Mapping], instance_id: str = "", defaults: Mapping | None = None
+) -> list[dict]:
     """Return the logs.conf sections: ``[{'name': ..., 'options': [[key, value], ...]}]``.
 
     Streams whose ``state`` is ``absent`` are not shipped. ``{instance_id}`` is
     replaced by ``instance_id`` when one is known, because the agent's own
-    lookup speaks only IMDSv1.
+    lookup speaks only IMDSv1. ``defaults`` go into every stream that does not set them.
     """
     placeholders = {"{instance_id}": instance_id}
     sections = []
-    for stream in _present(streams):
+    for stream in _present(_with_defaults(list(streams), defaults)):
         options = []
         for key in AGENT_OPTIONS:
             value = stream.get(key, DEFAULT_LOG_STREAM_NAME if key == "log_stream_name" else None)

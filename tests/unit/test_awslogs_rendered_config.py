@@ -25,7 +25,7 @@ from cwlogs.push import LogsPushCommand
 TEMPLATES = Path(__file__).resolve().parents[2] / "roles" / "awslogs" / "templates"
 GROUP = "/aws/elasticbeanstalk/myapp-prd/var/log/containers/backend.log"
 STREAMS = [
-    {"name": "backend", "file": "/var/log/containers/backend*", "log_group_name": GROUP,
+    {"name": "backend", "file": "/var/log/containers/backend*.log", "log_group_name": GROUP,
      "datetime_format": "%Y-%m-%d %H:%M:%S", "multi_line_start_pattern": "{datetime_format}"},
     {"name": "nginx-access", "file": "/var/log/nginx/access.log", "log_group_name": "/x/access.log"},
 ]  # fmt: skip
@@ -66,7 +66,7 @@ def test_the_rendered_logs_conf_loads_as_exactly_the_intended_sections(tmp_path)
     loaded = agent_sections(tmp_path, logs_conf(STREAMS))
     assert list(loaded) == ["general", "backend", "nginx-access"]
     assert loaded["backend"] == {
-        "file": "/var/log/containers/backend*",
+        "file": "/var/log/containers/backend*.log",
         "log_group_name": GROUP,
         "log_stream_name": "i-0123456789abcdef0",
         "datetime_format": "%Y-%m-%d %H:%M:%S",

@@ -18,7 +18,7 @@ GROUP = "/aws/elasticbeanstalk/myapp-prd/var/log/containers/backend.log"
 
 
 def stream(**overrides) -> dict:
-    base = {"name": "backend", "file": "/var/log/containers/backend*", "log_group_name": GROUP}
+    base = {"name": "backend", "file": "/var/log/containers/backend*.log", "log_group_name": GROUP}
     base.update(overrides)
     return {key: value for key, value in base.items() if value is not None}
 
@@ -101,7 +101,7 @@ def test_two_streams_with_the_same_name_are_refused():
 def test_the_same_file_and_group_twice_is_refused():
     errors = awslogs_stream_errors([stream(), stream(name="backend-again")])
     assert errors == [
-        f"awslogs_streams[backend-again].file: '/var/log/containers/backend*' is already shipped to {GROUP!r} "
+        f"awslogs_streams[backend-again].file: '/var/log/containers/backend*.log' is already shipped to {GROUP!r} "
         "by stream 'backend'"
     ]
 
@@ -125,7 +125,7 @@ def test_sections_keep_the_agent_options_in_order_and_resolve_the_instance_id():
         {
             "name": "backend",
             "options": [
-                ["file", "/var/log/containers/backend*"],
+                ["file", "/var/log/containers/backend*.log"],
                 ["log_group_name", GROUP],
                 ["log_stream_name", "i-0123-{hostname}"],
                 ["buffer_duration", "6000"],
@@ -220,9 +220,9 @@ def test_globs_match_the_agent_files_the_way_glob_does():
     assert awslogs_stream_errors([stream(file="/var/lib/*/agent-state")])
     assert awslogs_stream_errors([stream(file="/var/log/*.log")], log_file="/var/log/awslogs.log")
     assert awslogs_stream_errors([stream(file="/var/log/*.log")], log_file="/var/log/agent/awslogs.log") == []
-    assert awslogs_stream_errors([stream(file="/var/lib/awslogs/*")], state_file="/srv/state/agent") == []
+    assert awslogs_stream_errors([stream(file="/var/lib/awslogs/*.log")], state_file="/srv/state/agent") == []
     assert awslogs_stream_errors([stream(file="/srv/*/.agent")], state_file="/srv/state/.agent")
-    assert awslogs_stream_errors([stream(file="/srv/state/*")], state_file="/srv/state/.agent") == []
+    assert awslogs_stream_errors([stream(file="/srv/state/*.log")], state_file="/srv/state/.agent.log") == []
 
 
 def test_a_stream_name_at_the_limit_after_substitution_passes():
@@ -281,7 +281,7 @@ def test_the_template_guard_refuses_every_line_break():
 def test_the_streams_using_the_instance_id_and_their_files():
     streams = [stream(), stream(name="web", log_stream_name="{hostname}"), stream(name="old", state="absent")]
     assert awslogs_instance_id_streams(streams) == ["backend"]
-    assert awslogs_stream_files(streams) == ["/var/log/containers/backend*", "/var/log/containers/backend*"]
+    assert awslogs_stream_files(streams) == ["/var/log/containers/backend*.log"] * 2
 
 
 def test_a_file_that_matches_only_directories_is_refused():
@@ -293,3 +293,16 @@ def test_a_file_that_matches_only_directories_is_refused():
     both = [*found, {"path": "/var/log/nginx.log", "isdir": False}]
     assert awslogs_file_errors([stream(file="/var/log/nginx*")], both) == []
     assert awslogs_file_errors([stream(file="/var/log/app.log")], []) == []
+
+
+def test_stream_defaults_go_under_every_stream_and_are_checked():
+    streams = [stream(), stream(name="worker", file="/var/log/worker.log", log_group_name="/w", batch_count=50)]
+    sections = awslogs_agent_sections(streams, defaults={"batch_count": 2000})
+    assert [dict(section["options"])["batch_count"] for section in sections] == ["2000", "50"]
+    assert awslogs_stream_errors(streams, {"batch_count": 2000}) == []
+    assert awslogs_stream_errors(streams, {"batch_count": 20000}) == [
+        "awslogs_streams[backend].batch_count must be at most 10000, got 20000"
+    ]
+    assert awslogs_stream_errors(streams, {"datetime_format": "%s"}) == [
+        "awslogs_stream_defaults may set only buffer_duration, batch_count, batch_size, not datetime_format"
+    ]
