@@ -72,7 +72,8 @@ class DriftRun:
     def exit_code(self) -> ExitCode:
         if self.interrupted is not None:
             return self.interrupted.exit_code
-        if self.plays_without_hosts or self.problems or any(run.rc != 0 for run in (self.check, self.apply, self.verify) if run is not None):
+        runs = (run for run in (self.check, self.apply, self.verify) if run is not None)
+        if self.plays_without_hosts or self.problems or any(run.rc != 0 for run in runs):
             return ExitCode.RUN_FAILED
         if self.new_drift or any(item.outcome != FIXED for item in self.items):
             return ExitCode.DRIFT_REMAINS
