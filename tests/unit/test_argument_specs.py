@@ -1,0 +1,36 @@
+"""Each role's argument spec carries its defaults: the same values as
+defaults/main.yml, and required only where there is no default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROLES = sorted(
+    path.parent.parent for path in (Path(__file__).resolve().parents[2] / "roles").glob("*/meta/argument_specs.yml")
+)
+
+
+def _load(path: Path) -> dict:
+    return (yaml.safe_load(path.read_text()) or {}) if path.exists() else {}
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role.name)
+def test_the_spec_and_the_defaults_agree(role: Path) -> None:
+    defaults = _load(role / "defaults" / "main.yml")
+    options = _load(role / "meta" / "argument_specs.yml")["argument_specs"]["main"]["options"]
+    assert set(defaults) <= set(options), f"defaults without a spec: {sorted(set(defaults) - set(options))}"
+    for name, spec in options.items():
+        if name not in defaults:
+            assert spec.get("required") is True, f"{name}: no default, so the spec must say required: true"
+            assert "default" not in spec, f"{name}: the spec names a default that defaults/main.yml does not have"
+            continue
+        assert not spec.get("required"), f"{name} has a default: not required"
+        value = defaults[name]
+        if isinstance(value, str) and "{{" in value:
+            # A computed default: the spec says in words what it is.
+            assert isinstance(spec.get("default"), str), f"{name}: say the computed default in the spec"
+        else:
+            assert spec.get("default") == value, f"{name}: spec default {spec.get('default')!r} != {value!r}"
