@@ -128,7 +128,8 @@ def merge_checks(first: RunResult, again: RunResult) -> RunResult:
         changes=again.changes,
         problems=problems,
         hosts=sorted(set(first.hosts) | set(again.hosts)),
-        plays_without_hosts=again.plays_without_hosts,
+        # The second run excludes hosts with --limit: only the first says whether a play found none.
+        plays_without_hosts=first.plays_without_hosts,
         started=True,
         rc=first.rc or again.rc,
         error=again.error,
