@@ -20,17 +20,23 @@ def _load(path: Path) -> dict:
 @pytest.mark.parametrize("role", ROLES, ids=lambda role: role.name)
 def test_the_spec_and_the_defaults_agree(role: Path) -> None:
     defaults = _load(role / "defaults" / "main.yml")
-    options = _load(role / "meta" / "argument_specs.yml")["argument_specs"]["main"]["options"]
-    assert set(defaults) <= set(options), f"defaults without a spec: {sorted(set(defaults) - set(options))}"
-    for name, spec in options.items():
-        if name not in defaults:
-            assert spec.get("required") is True, f"{name}: no default, so the spec must say required: true"
-            assert "default" not in spec, f"{name}: the spec names a default that defaults/main.yml does not have"
-            continue
-        assert not spec.get("required"), f"{name} has a default: not required"
-        value = defaults[name]
-        if isinstance(value, str) and "{{" in value:
-            # A computed default: the spec says in words what it is.
-            assert isinstance(spec.get("default"), str), f"{name}: say the computed default in the spec"
-        else:
-            assert spec.get("default") == value, f"{name}: spec default {spec.get('default')!r} != {value!r}"
+    entry_points = _load(role / "meta" / "argument_specs.yml")["argument_specs"]
+    specified = {name for entry in entry_points.values() for name in entry.get("options", {})}
+    assert set(defaults) <= specified, f"defaults without a spec: {sorted(set(defaults) - specified)}"
+    for entry_point in entry_points.values():
+        for name, spec in entry_point.get("options", {}).items():
+            _check_option(name, spec, defaults)
+
+
+def _check_option(name: str, spec: dict, defaults: dict) -> None:
+    if name not in defaults:
+        assert spec.get("required") is True, f"{name}: no default, so the spec must say required: true"
+        assert "default" not in spec, f"{name}: the spec names a default that defaults/main.yml does not have"
+        return
+    assert not spec.get("required"), f"{name} has a default: not required"
+    value = defaults[name]
+    if isinstance(value, str) and "{{" in value:
+        # A computed default: the spec says in words what it is.
+        assert isinstance(spec.get("default"), str), f"{name}: say the computed default in the spec"
+    else:
+        assert spec.get("default") == value, f"{name}: spec default {spec.get('default')!r} != {value!r}"
