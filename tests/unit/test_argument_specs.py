@@ -38,5 +38,9 @@ def _check_option(name: str, spec: dict, defaults: dict) -> None:
     if isinstance(value, str) and "{{" in value:
         # A computed default: the spec says in words what it is.
         assert isinstance(spec.get("default"), str), f"{name}: say the computed default in the spec"
+    elif "default" not in spec and "options" in spec:
+        # A mapping: its sub-options carry the defaults.
+        carried = {key: sub.get("default") for key, sub in spec["options"].items()}
+        assert carried == value, f"{name}: sub-option defaults {carried!r} != {value!r}"
     else:
         assert spec.get("default") == value, f"{name}: spec default {spec.get('default')!r} != {value!r}"

@@ -15,7 +15,7 @@ DEFAULT_LISTS = ("inventory/group_vars/all/awslogs.yml",)
 
 
 def backend(**overrides) -> dict:
-    stream = {"name": "backend", "file": "/var/log/containers/backend*", "log_group_name": "/app/backend.log"}
+    stream = {"name": "backend", "file": "/var/log/containers/backend*.log", "log_group_name": "/app/backend.log"}
     stream.update(overrides)
     return stream
 
