@@ -21,6 +21,8 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock
+	# The fact cache (ansible.cfg) and the build directory: this user's alone.
+	mkdir -p .cache/facts && chmod 0700 .cache .cache/facts
 	touch $@
 
 bench: venv
