@@ -37,13 +37,13 @@ def test_the_agent_sees_the_system_read_only_but_its_state(host):
     assert "rw" in options["/var/lib/awslogs"], options
 
 
-def test_a_log_file_only_its_owner_may_read_still_arrives(host, logs):
+def test_a_new_log_file_only_its_owner_may_read_arrives(host, logs):
+    # A new file (a rotation): the agent opens it under its sandbox, with
+    # CAP_DAC_READ_SEARCH as its only way past the mode bits.
     path = FILES["nginx-error"]
     line = f"2026/11/24 10:00:00 [error] private {uuid.uuid4()}"
-    host.run_expect([0], f"mkdir -p /var/log/nginx && touch {path} && chown nobody: {path} && chmod 0600 {path}")
-    host.run_expect([0], f"echo '{line}' >> {path}")
-    try:
-        found = wait_for_messages(logs, GROUPS["nginx-error"], INSTANCE_ID, lambda got: line in got, timeout=60)
-        assert found.count(line) == 1
-    finally:
-        host.run_expect([0], f"chown root: {path} && chmod 0644 {path}")
+    host.run_expect([0], f"mkdir -p /var/log/nginx && mv -f {path} {path}.1 || true")
+    host.run_expect([0], f"install -o nobody -g nogroup -m 0600 /dev/null {path} && echo '{line}' >> {path}")
+    assert host.run(f"runuser -u daemon -- cat {path}").rc != 0
+    found = wait_for_messages(logs, GROUPS["nginx-error"], INSTANCE_ID, lambda got: line in got, timeout=60)
+    assert found.count(line) == 1

@@ -93,12 +93,18 @@ def test_the_environment_is_in_a_root_only_file_and_never_in_the_unit(control: A
         shown = control.check_output(where)
         assert "p%40ss" not in shown and "AWS_SECRET_ACCESS_KEY" not in shown, where
     # What systemd hands a service from the file: every value exactly as written.
-    done = control.run_expect(
+    unit = "/run/systemd/system/awslogs-drift-envcheck.service"
+    control.run_expect(
         [0],
-        "systemd-run --quiet --wait --pipe --property=EnvironmentFile=/etc/awslogs-drift/drift.env "
-        "/usr/bin/printenv AWSLOGS_BENCH_SECRET AWS_ACCESS_KEY_ID",
+        f"printf '%s\\n' '[Service]' 'Type=oneshot' 'EnvironmentFile=/etc/awslogs-drift/drift.env'"
+        f" 'StandardOutput=file:/run/envcheck.out'"
+        f" 'ExecStart=/usr/bin/printenv AWSLOGS_BENCH_SECRET AWS_ACCESS_KEY_ID' > {unit}"
+        " && systemctl daemon-reload && systemctl start awslogs-drift-envcheck.service",
     )
-    assert done.stdout == f"{SECRET}\ntesting\n"
+    try:
+        assert control.file("/run/envcheck.out").content_string == f"{SECRET}\ntesting\n"
+    finally:
+        control.run(f"rm -f {unit} /run/envcheck.out && systemctl daemon-reload")
 
 
 def test_the_project_and_its_inventory_are_the_runners_group_only(control: Any) -> None:
