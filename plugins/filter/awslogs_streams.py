@@ -14,10 +14,13 @@ play can stop before it touches a host or an AWS resource.
 
 from __future__ import annotations
 
+import _strptime
 import codecs
+import fnmatch
 import json
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 AGENT_OPTIONS = (
@@ -35,7 +38,9 @@ AGENT_OPTIONS = (
     "file_fingerprint_lines",
 )
 CONTROL_NODE_OPTIONS = ("retention_in_days", "kms_key_id", "tags", "state")
-KNOWN_KEYS = frozenset(("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS))
+CHECK_ONLY_OPTIONS = ("sample_line",)
+HOST_OPTIONS = ("logrotate",)
+KNOWN_KEYS = frozenset(("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS, *CHECK_ONLY_OPTIONS, *HOST_OPTIONS))
 
 DEFAULT_LOG_STREAM_NAME = "{instance_id}"
 PLACEHOLDERS = frozenset(("{instance_id}", "{hostname}", "{ip_address}"))
@@ -57,6 +62,14 @@ IAM_POLICY_NAME_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,128}$")
 LOG_GROUP_NAME_RE = re.compile(r"^[.\-_/#A-Za-z0-9]+$")
 FINGERPRINT_RE = re.compile(r"^(\d+)(?:-(\d+))?$")
 PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
+LOGROTATE_CHOICES = {
+    "method": ("create", "copytruncate"),
+    "frequency": ("daily", "weekly", "monthly"),
+}
+LOGROTATE_KEYS = frozenset(("method", "frequency", "rotate", "maxsize", "compress", "postrotate", "unless_policy"))
+LOGROTATE_SIZE_RE = re.compile(r"^\d+[kMG]?$")
+# How logrotate names a rotated copy: app.log.1, app.log.2.gz, app.log-20261125 (dateext).
+ROTATED_SUFFIXES = (".1", ".2.gz", "-20261125")
 CHOICES = {
     "time_zone": ("UTC", "LOCAL"),
     "initial_position": ("start_of_file", "end_of_file"),
@@ -179,6 +192,55 @@ def _check_multi_line(stream: Mapping) -> list[str]:
     return []
 
 
+def agent_datetime_parse(datetime_format: str, line: str) -> datetime | None:
+    """Parse the time in ``line`` the way awscli-cwlogs 1.4.6 does (cwlogs/parser.py).
+
+    The format becomes a regex with ``_strptime.TimeRE`` (``%z`` by hand), searched
+    anywhere in the line, case-insensitive; the match is then read with strptime
+    (naive, except with ``%z``: the agent applies ``time_zone`` to naive times).
+    Raises what the agent's parser raises on a format it cannot turn into a pattern.
+    """
+    has_offset = re.search("(?<!%)%z", datetime_format)
+    pattern = _strptime.TimeRE().pattern(datetime_format.replace("%z", "%%z") if has_offset else datetime_format)
+    if has_offset:
+        pattern = pattern.replace("%z", r"(?P<z>[+-]\d\d[0-5]\d)")
+    match = re.compile(f"(?P<dt>{pattern})", re.IGNORECASE).search(line)
+    if not match:
+        return None
+    text, offset = match.group("dt"), None
+    if has_offset and match.group("z"):
+        text = line[match.start("dt") : match.start("z")] + line[match.end("z") : match.end("dt")]
+        sign = -1 if match.group("z").startswith("-") else 1
+        offset = timezone(sign * timedelta(hours=int(match.group("z")[1:3]), minutes=int(match.group("z")[3:5])))
+    try:
+        parsed = datetime.strptime(text, datetime_format.replace("%z", "") if has_offset else datetime_format)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=offset) if offset else parsed
+
+
+def _check_datetime_format(stream: Mapping) -> list[str]:
+    if "datetime_format" not in stream:
+        return ["sample_line needs a datetime_format to check"] if "sample_line" in stream else []
+    datetime_format = stream["datetime_format"]
+    if not isinstance(datetime_format, str) or "%" not in datetime_format:
+        return [f"datetime_format {datetime_format!r} has no strftime directive (%Y, %m, %d, %H...)"]
+    try:
+        agent_datetime_parse(datetime_format, "")
+    except (KeyError, IndexError, ValueError, re.error) as exc:
+        return [
+            f"datetime_format {datetime_format!r} is not a pattern the agent can build "
+            f"({type(exc).__name__}: {exc}); the agent would stamp every event with the time it read it"
+        ]
+    samples = stream.get("sample_line", [])
+    samples = [samples] if isinstance(samples, str) else samples
+    if not isinstance(samples, list) or not all(isinstance(sample, str) for sample in samples):
+        return ["sample_line must be a line of the log file, or a list of them"]
+    if samples and not any(agent_datetime_parse(datetime_format, sample) for sample in samples):
+        return [f"datetime_format {datetime_format!r} matches none of sample_line {samples!r}"]
+    return []
+
+
 def _check_fingerprint(stream: Mapping) -> list[str]:
     if "file_fingerprint_lines" not in stream:
         return []
@@ -190,6 +252,50 @@ def _check_fingerprint(stream: Mapping) -> list[str]:
     if first < 1 or last < first:
         return [f"file_fingerprint_lines {value!r} must count from line 1 and end at or after its start"]
     return []
+
+
+def _check_rotated_copies(stream: Mapping) -> list[str]:
+    """The agent reads the newest file the glob matches: a rotated copy must not match it."""
+    path = stream.get("file")
+    if not isinstance(path, str) or not any(char in path for char in "*?["):
+        return []
+    sample = re.sub(r"\[[^]]*\]", "x", path).replace("*", "x").replace("?", "x")
+    for suffix in ROTATED_SUFFIXES:
+        if fnmatch.fnmatchcase(sample + suffix, path):
+            return [
+                f"file glob {path!r} also matches rotated copies ({sample}{suffix}), which the agent "
+                "would read as new files; end it with the live file's suffix, e.g. '/var/log/containers/backend*.log'"
+            ]
+    return []
+
+
+def _check_logrotate(stream: Mapping) -> list[str]:
+    """logrotate: false (the stream's file is rotated elsewhere), true, or a mapping of policy keys."""
+    if "logrotate" not in stream or isinstance(stream["logrotate"], bool):
+        return []
+    policy = stream["logrotate"]
+    if not isinstance(policy, Mapping):
+        return [f"logrotate must be false, true or a mapping of {', '.join(sorted(LOGROTATE_KEYS))}, got {policy!r}"]
+    errors = [
+        f"logrotate.{key} must be one of {', '.join(allowed)}, got {policy[key]!r}"
+        for key, allowed in LOGROTATE_CHOICES.items()
+        if key in policy and policy[key] not in allowed
+    ]
+    copies = _as_int(policy.get("rotate", 0))
+    if copies is None or copies < 0:
+        errors.append(f"logrotate.rotate must be a whole number of copies to keep, got {policy['rotate']!r}")
+    if "maxsize" in policy and not LOGROTATE_SIZE_RE.match(str(policy["maxsize"])):
+        errors.append(f"logrotate.maxsize must be a size like 100M, 512k or 1G, got {policy['maxsize']!r}")
+    if "compress" in policy and not isinstance(policy["compress"], bool):
+        errors.append(f"logrotate.compress must be true or false, got {policy['compress']!r}")
+    if "postrotate" in policy and not isinstance(policy["postrotate"], str):
+        errors.append("logrotate.postrotate must be a shell command")
+    if policy.get("unless_policy") and not str(policy["unless_policy"]).startswith("/"):
+        errors.append(f"logrotate.unless_policy must be an absolute path, got {policy['unless_policy']!r}")
+    unknown = sorted(set(policy) - LOGROTATE_KEYS)
+    if unknown:
+        errors.append(f"logrotate has unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(LOGROTATE_KEYS))}")
+    return errors
 
 
 def _check_retention(stream: Mapping) -> list[str]:
@@ -228,7 +334,10 @@ STREAM_CHECKS = (
     lambda s: _check_int(s, "batch_count", 1, MAX_BATCH_COUNT),
     lambda s: _check_int(s, "batch_size", 1, MAX_BATCH_SIZE),
     _check_multi_line,
+    _check_datetime_format,
     _check_fingerprint,
+    _check_rotated_copies,
+    _check_logrotate,
     _check_retention,
     _check_tags,
     _check_unknown,
@@ -259,10 +368,27 @@ def _duplicate_errors(streams: list[Mapping]) -> list[str]:
     return errors
 
 
-def awslogs_stream_errors(streams: Any) -> list[str]:
-    """Return every problem in the stream list, each naming stream and key."""
+# Agent options a role may give every stream that does not set its own (awslogs_stream_defaults).
+DEFAULTABLE_OPTIONS = ("buffer_duration", "batch_count", "batch_size")
+
+
+def _with_defaults(streams: list, defaults: Mapping | None) -> list:
+    if not defaults:
+        return streams
+    return [{**defaults, **stream} if isinstance(stream, Mapping) else stream for stream in streams]
+
+
+def awslogs_stream_errors(streams: Any, defaults: Mapping | None = None) -> list[str]:
+    """Return every problem in the stream list, each naming stream and key.
+
+    ``defaults`` (awslogs_stream_defaults) are checked as part of every stream that does not override them.
+    """
     if not isinstance(streams, list) or not streams:
         return ["awslogs_streams must be a non-empty list of stream definitions"]
+    unknown = sorted(set(defaults or {}) - set(DEFAULTABLE_OPTIONS))
+    if unknown:
+        return [f"awslogs_stream_defaults may set only {', '.join(DEFAULTABLE_OPTIONS)}, not {', '.join(unknown)}"]
+    streams = _with_defaults(streams, defaults)
     errors = []
     for index, stream in enumerate(streams):
         if not isinstance(stream, Mapping):
@@ -282,16 +408,18 @@ def _resolve(value: str, placeholders: Mapping[str, str]) -> str:
     return value
 
 
-def awslogs_agent_sections(streams: Iterable[Mapping], instance_id: str = "") -> list[dict]:
+def awslogs_agent_sections(
+    streams: Iterable[Mapping], instance_id: str = "", defaults: Mapping | None = None
+) -> list[dict]:
     """Return the logs.conf sections: ``[{'name': ..., 'options': [[key, value], ...]}]``.
 
     Streams whose ``state`` is ``absent`` are not shipped. ``{instance_id}`` is
     replaced by ``instance_id`` when one is known, because the agent's own
-    lookup speaks only IMDSv1.
+    lookup speaks only IMDSv1. ``defaults`` go into every stream that does not set them.
     """
     placeholders = {"{instance_id}": instance_id}
     sections = []
-    for stream in streams:
+    for stream in _with_defaults(list(streams), defaults):
         if stream.get("state", "present") == "absent":
             continue
         options = []

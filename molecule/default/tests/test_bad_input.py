@@ -9,7 +9,7 @@ from conftest import GROUPS
 
 from tests.bench.playbook import run_site
 
-FILE = "/var/log/containers/backend*"
+FILE = "/var/log/containers/backend*.log"
 GROUP = GROUPS["backend"]
 
 
@@ -39,13 +39,21 @@ CASES = {
         "awslogs_streams[backend].multi_line_start_pattern '{datetime_format}' needs a datetime_format",
     ),
     "fingerprint": (streams(file_fingerprint_lines="1-x"), "awslogs_streams[backend].file_fingerprint_lines"),
+    "datetime format": (
+        streams(datetime_format="%Y-%m-%d %Q"),
+        "awslogs_streams[backend].datetime_format '%Y-%m-%d %Q' is not a pattern the agent can build",
+    ),
+    "sample line": (
+        streams(datetime_format="%Y-%m-%d %H:%M:%S,%f", sample_line="INFO 2026-11-24 10:00:00 no milliseconds"),
+        "awslogs_streams[backend].datetime_format '%Y-%m-%d %H:%M:%S,%f' matches none of sample_line",
+    ),
     "same name twice": (
         {"awslogs_streams": [streams()["awslogs_streams"][0], {**streams()["awslogs_streams"][0], "file": "/x"}]},
         "awslogs_streams[backend].name: the name 'backend' is used twice",
     ),
     "same file and group twice": (
         {"awslogs_streams": [streams()["awslogs_streams"][0], {**streams()["awslogs_streams"][0], "name": "b2"}]},
-        "awslogs_streams[b2].file: '/var/log/containers/backend*' is already shipped",
+        "awslogs_streams[b2].file: '/var/log/containers/backend*.log' is already shipped",
     ),
     "install method": ({"awslogs_install_method": "curl"}, "awslogs_install_method must be one of"),
     # The control-node play runs first and names its own copy of the setting.
