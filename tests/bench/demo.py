@@ -21,6 +21,7 @@ GROUP_PREFIX = "/aws/elasticbeanstalk/myapp-prd"
 DEADLINE_S = 90
 CONTAINER_ARGS = (
     "--network", "host",
+    "--stop-signal", "SIGRTMIN+3",  # systemd shuts down on it: `docker restart` is a clean reboot
     "--cap-add", "SYS_ADMIN",
     "--security-opt", "seccomp=unconfined",
     "--cgroupns", "host",
