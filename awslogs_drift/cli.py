@@ -4,7 +4,8 @@ Exit codes: 0 no drift; 1 bad input (no inventory or no host matched, a
 playbook that fails its syntax check, a report path that cannot be written,
 bad arguments); 2 drift found and fixed; 3 drift remains (after the fix, or
 with --detect-only); 4 a host was unreachable or a run failed; 5 another run
-holds the lock.
+holds the lock; 130 / 143 stopped by SIGINT / SIGTERM (the report says in
+which phase).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import argparse
 import os
 import shlex
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, NoReturn
@@ -24,9 +24,10 @@ from awslogs_drift.cloudwatch import CloudWatchError, send_summary
 from awslogs_drift.drift import DriftRun, drift_fix
 from awslogs_drift.events import RunResult
 from awslogs_drift.exitcodes import ExitCode
-from awslogs_drift.lock import LockError, LockHeldError, exclusive
+from awslogs_drift.lock import LockError, LockHeldError, default_lock_file, exclusive
 from awslogs_drift.report import ReportError, build_report, check_writable, summary_lines, write_report
 from awslogs_drift.runner import PlaybookRun, run_playbook
+from awslogs_drift.signals import SignalWatch
 
 PROG = "awslogs-drift"
 
@@ -40,13 +41,6 @@ class _Parser(argparse.ArgumentParser):
         # argparse exits 2 on bad arguments; 2 means "drift fixed" here.
         self.print_usage(sys.stderr)
         self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n")
-
-
-def _default_lock_file() -> str:
-    runtime = os.environ.get("RUNTIME_DIRECTORY", "").split(":")[0]
-    if runtime:
-        return str(Path(runtime) / "awslogs-drift.lock")
-    return str(Path(tempfile.gettempdir()) / f"awslogs-drift-{os.getuid()}.lock")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,7 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--detect-only", action="store_true", help="report drift, change nothing")
     parser.add_argument("--report", type=Path, help="write the JSON report here")
     parser.add_argument(
-        "--lock-file", type=Path, default=env("AWSLOGS_DRIFT_LOCK_FILE") or _default_lock_file(), help="the run lock"
+        "--lock-file",
+        type=Path,
+        default=env("AWSLOGS_DRIFT_LOCK_FILE") or default_lock_file(),
+        help="the run lock (default: ~/.awslogs-drift.lock of the user that runs, for manual and timer runs alike)",
     )
     parser.add_argument("--cloudwatch-group", default="", help="send the summary as one event to this log group")
     parser.add_argument("--cloudwatch-stream", default="", help="its log stream (default: this host's name)")
@@ -168,13 +165,16 @@ def _check_started(check: RunResult, spec: PlaybookRun) -> None:
         )
 
 
-def execute(args: argparse.Namespace) -> ExitCode:
+def execute(args: argparse.Namespace, watch: SignalWatch) -> ExitCode:
     spec = playbook_run(args)
     stamp = time.strftime("%Y%m%dT%H%M%S")
 
     def run(check: bool, ident: str, exclude: list[str]) -> RunResult:
+        watch.stop_if_signalled(ident)
         # Unique idents: kept artifacts (--artifacts) of two runs never mix.
-        result = run_playbook(spec.excluding(exclude), check=check, ident=f"{stamp}-{ident}")
+        result = run_playbook(spec.excluding(exclude), check=check, ident=f"{stamp}-{ident}", cancel=watch)
+        # A cancelled run's events are partial: the phase stops the flow.
+        watch.stop_if_signalled(ident)
         if ident == "check":
             _check_started(result, spec)
         return result
@@ -216,8 +216,10 @@ def _report(args: argparse.Namespace, outcome: DriftRun) -> ExitCode:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    watch = SignalWatch()
+    watch.install()
     try:
-        return int(execute(args))
+        return int(execute(args, watch))
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return ExitCode.USAGE

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from awslogs_drift.events import HostProblem, RunResult, TaskChange
 from awslogs_drift.exitcodes import ExitCode
+from awslogs_drift.signals import StopSignalError
 
 # Outcomes of a drift item.
 DETECTED = "detected"  # --detect-only: found, left as it is
 FIXED = "fixed"  # the apply run changed it and the verification shows no change
 REMAINS = "remains"  # the verification check still changes it
 NOT_FIXED = "not fixed"  # the apply run failed or never reached it
+UNVERIFIED = "unverified"  # a signal stopped the apply or the verification run
 
 
 @dataclass
@@ -30,13 +33,16 @@ class DriftRun:
     """The whole drift-fix: the runs' results, the items and their outcomes."""
 
     detect_only: bool
-    check: RunResult
+    check: RunResult = field(default_factory=RunResult)
     apply: RunResult | None = None
     verify: RunResult | None = None
     items: list[DriftItem] = field(default_factory=list)
     # Changes the verification found that the first check did not.
     new_drift: list[TaskChange] = field(default_factory=list)
     seconds: float = 0.0
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    # The signal that stopped the run, and the phase it stopped.
+    interrupted: StopSignalError | None = None
 
     @property
     def hosts(self) -> list[str]:
@@ -57,6 +63,8 @@ class DriftRun:
 
     @property
     def exit_code(self) -> ExitCode:
+        if self.interrupted is not None:
+            return self.interrupted.exit_code
         if self.problems or any(run.rc != 0 for run in (self.check, self.apply, self.verify) if run is not None):
             return ExitCode.RUN_FAILED
         if self.new_drift or any(item.outcome != FIXED for item in self.items):
@@ -69,24 +77,38 @@ RunFn = Callable[[bool, str, list[str]], RunResult]
 
 
 def drift_fix(run: RunFn, *, detect_only: bool) -> DriftRun:
-    """Check, and unless detect_only apply and verify; classify every item."""
+    """Check, and unless detect_only apply and verify; classify every item.
+
+    A run that raises StopSignalError stops the flow there: no later phase runs.
+    """
     started = time.monotonic()
-    check = run(True, "check", [])
+    result = DriftRun(detect_only=detect_only)
+    try:
+        _phases(run, result)
+    except StopSignalError as stop:
+        result.interrupted = stop
+        if stop.phase not in ("check", "check-reachable"):
+            for item in result.items:
+                item.outcome = UNVERIFIED
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _phases(run: RunFn, result: DriftRun) -> None:
+    check = result.check = run(True, "check", [])
     skip = check.unreachable
     if skip and set(check.hosts) - set(skip):
         # A host that is down stops a play with any_errors_fatal for every
         # host: check the others again without it so their drift is seen.
         check = merge_checks(check, run(True, "check-reachable", skip))
-    result = DriftRun(detect_only=detect_only, check=check)
+    result.check = check
     result.items = [DriftItem(change) for change in check.drift]
     # Fix only what the check could read: a failed task (bad settings, a
     # broken host) would fail the apply run the same way.
-    if not detect_only and result.items and not check.failed and check.rc in (0, 4):
+    if not result.detect_only and result.items and not check.failed and check.rc in (0, 4):
         result.apply = run(False, "apply", skip)
         result.verify = run(True, "verify", skip)
         classify(result)
-    result.seconds = time.monotonic() - started
-    return result
 
 
 def merge_checks(first: RunResult, again: RunResult) -> RunResult:

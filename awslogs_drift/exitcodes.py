@@ -20,3 +20,6 @@ class ExitCode(IntEnum):
     RUN_FAILED = 4
     # Another run holds the lock: this one did nothing.
     LOCKED = 5
+    # Stopped by SIGINT (130) or SIGTERM (143) in the phase the report names.
+    INTERRUPTED = 130
+    TERMINATED = 143

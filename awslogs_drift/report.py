@@ -41,16 +41,21 @@ def _item_json(item: DriftItem) -> dict[str, Any]:
 def build_report(result: DriftRun, *, playbook: str, limit: str = "", tags: str = "") -> dict[str, Any]:
     """The JSON report of a drift-fix run."""
     handlers = [change for change in result.check.changes if change.handler]
+    stop = result.interrupted
     return {
         "tool": "awslogs-drift",
         "version": __version__,
+        # A report whose started_at is older than the last timer run is stale.
+        "started_at": result.started_at.isoformat(timespec="seconds"),
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "playbook": playbook,
         "limit": limit,
         "tags": tags,
         "mode": "detect-only" if result.detect_only else "fix",
         "exit_code": int(result.exit_code),
-        "status": result.exit_code.name.lower(),
+        "status": "interrupted" if stop else result.exit_code.name.lower(),
+        # The phase a signal stopped (check, check-reachable, apply, verify), and the signal.
+        "interrupted": {"phase": stop.phase, "signal": stop.signal_name} if stop else None,
         "seconds": round(result.seconds, 1),
         "hosts": result.hosts,
         "unreachable": hosts_with(result.problems, "unreachable"),
@@ -59,7 +64,7 @@ def build_report(result: DriftRun, *, playbook: str, limit: str = "", tags: str 
         "runs": {
             name: {"rc": run.rc, "changed_tasks": len(run.drift)}
             for name, run in (("check", result.check), ("apply", result.apply), ("verify", result.verify))
-            if run is not None
+            if run is not None and not (stop and stop.phase == name)
         },
         "drift": [_item_json(item) for item in result.items],
         # Handlers the drift would trigger (a restart): consequences, not drift.
@@ -74,8 +79,10 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     hosts: list[str] = report["hosts"]
     drifted_hosts = sorted({item["host"] for item in drift})
     fixed = [item for item in drift if item["outcome"] == "fixed"]
+    stop = report["interrupted"]
+    where = f" by {stop['signal']} in the {stop['phase']} phase" if stop else ""
     lines = [
-        f"awslogs-drift: {report['status'].replace('_', ' ')} (exit {report['exit_code']}) "
+        f"awslogs-drift: {report['status'].replace('_', ' ')}{where} (exit {report['exit_code']}) "
         f"in {report['seconds']:.1f} s, {report['mode']}, playbook {report['playbook']}",
         f"hosts: {len(hosts)} checked, {len(drifted_hosts)} drifted, "
         f"{len(report['unreachable'])} unreachable, {len(report['failed'])} failed",

@@ -327,7 +327,8 @@ SETTING_RULES: tuple[tuple[str, Any, str], ...] = (
         f"must be a retention CloudWatch Logs accepts ({', '.join(map(str, RETENTION_DAYS))})",
     ),
 )
-KEY_ID_SUFFIX, SECRET_SUFFIX = "_aws_access_key_id", "_aws_secret_access_key"
+KEY_ID_SUFFIX = "_aws_access_key_id"
+SECRET_SUFFIX = "_aws_secret_access_key"
 
 
 def awslogs_setting_errors(settings: Mapping[str, Any]) -> list[str]:

@@ -6,8 +6,10 @@ ansible-playbook against hosts on the local connection, in a temp project.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -247,3 +249,112 @@ def test_drift_that_comes_back_at_once_remains(project: Project) -> None:
     assert (item["task"], item["outcome"]) == ("Write the wanted configuration", "remains")
     assert item["diff_after_fix"].startswith(f"--- {project.out / 'h1.conf'}\n")
     assert "  [remains] h1: Write the wanted configuration" in done.stdout
+
+
+def test_a_comma_list_inventory_means_one_host_per_name(project: Project) -> None:
+    local = ["-e", "ansible_connection=local", "-e", f"ansible_python_interpreter={sys.executable}"]
+    done = project.run("-i", "h1,h2", *local, "--report", str(project.report), inventory=False)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert project.read_report()["hosts"] == ["h1", "h2"]
+    assert sorted(p.name for p in project.out.iterdir()) == ["h1.conf", "h1.marker", "h2.conf", "h2.marker"]
+
+
+PROCESS_LIST = """\
+- name: Use a secret while every process's command line is recorded
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Record the process list
+      ansible.builtin.shell: ps -eww -o args= > {{ out_dir }}/ps-{{ inventory_hostname }}-{{ ansible_check_mode }}.txt
+      check_mode: false
+      changed_when: false
+    - name: Use the token
+      ansible.builtin.copy:
+        content: "{{ token }}\\n"
+        dest: "{{ out_dir }}/{{ inventory_hostname }}.token"
+        mode: "0600"
+"""
+
+
+def test_extra_vars_never_reach_the_process_list(project: Project) -> None:
+    (project.root / "site.yml").write_text(PROCESS_LIST)
+    token = f"S3cret-{os.getpid()}-{time.time_ns()}"
+    secrets = project.root / "secret.yml"
+    secrets.write_text(f"token: {token}\n")
+    done = project.run("--limit", "h1", "-e", f"@{secrets}")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert (project.out / "h1.token").read_text() == token + "\n"
+    for mode in ("True", "False"):  # the check run's process list and the apply run's
+        processes = (project.out / f"ps-h1-{mode}.txt").read_text()
+        ours = f"{project.root}/site.yml"
+        playbook = [line for line in processes.splitlines() if "ansible-playbook" in line and ours in line]
+        assert playbook, processes
+        assert "-e @" in playbook[0] and "/env/extravars" in playbook[0]
+        assert token not in processes
+
+
+SLOW_PHASES = """\
+- name: Drift that takes a while to check and to fix
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Note the phase
+      ansible.builtin.shell: echo {{ 'check' if ansible_check_mode else 'apply' }} >> {{ out_dir }}/phases
+      check_mode: false
+      changed_when: false
+    - name: Write the wanted configuration
+      ansible.builtin.copy:
+        content: "wanted\\n"
+        dest: "{{ out_dir }}/{{ inventory_hostname }}.conf"
+        mode: "0644"
+    - name: Take a while in the slow phase
+      ansible.builtin.command: sleep {{ 60 if slow_phase == ('check' if ansible_check_mode else 'apply') else 0 }}
+      check_mode: false
+      changed_when: false
+"""
+
+
+def _signal_in_phase(project: Project, phases: list[str], signum: int) -> tuple[int, str, float]:
+    """Start a run, send it signum once the playbook has reached len(phases) phases."""
+    (project.root / "site.yml").write_text(SLOW_PHASES)
+    command = project.command("-i", str(project.inventory), "--limit", "h1", "--report", str(project.report))
+    command += ["-e", f"slow_phase={phases[-1]}"]
+    started = time.time()
+    runner = subprocess.Popen(command, env=project.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    marker = project.out / "phases"
+    try:
+        deadline = time.monotonic() + 60
+        while not (marker.exists() and marker.read_text().split() == phases):
+            assert runner.poll() is None and time.monotonic() < deadline, "the run never reached the phase"
+            time.sleep(0.2)
+        runner.send_signal(signum)
+        out, err = runner.communicate(timeout=30)
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+    assert "Traceback" not in out + err
+    return runner.returncode, out + err, started
+
+
+def test_sigterm_in_the_apply_phase_stops_there_and_reports_it(project: Project) -> None:
+    rc, output, started = _signal_in_phase(project, ["check", "apply"], signal.SIGTERM)
+    assert rc == 143, output
+    report = project.read_report()
+    assert (report["status"], report["exit_code"]) == ("interrupted", 143)
+    assert report["interrupted"] == {"phase": "apply", "signal": "SIGTERM"}
+    assert list(report["runs"]) == ["check"]  # no verification after a cancelled fix
+    assert [item["outcome"] for item in report["drift"]] == ["unverified"]
+    assert abs(dt.datetime.fromisoformat(report["started_at"]).timestamp() - started) < 5
+    assert "awslogs-drift: interrupted by SIGTERM in the apply phase (exit 143)" in output
+    time.sleep(1)
+    assert (project.out / "phases").read_text().split() == ["check", "apply"]
+
+
+def test_sigint_in_the_check_phase_stops_there_and_reports_it(project: Project) -> None:
+    rc, output, _ = _signal_in_phase(project, ["check"], signal.SIGINT)
+    assert rc == 130, output
+    report = project.read_report()
+    assert (report["status"], report["interrupted"]) == ("interrupted", {"phase": "check", "signal": "SIGINT"})
+    assert (report["runs"], report["drift"]) == ({}, [])
+    assert "no host matched" not in output
+    assert not (project.out / "h1.conf").exists()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from awslogs_drift.drift import DETECTED, FIXED, NOT_FIXED, REMAINS, drift_fix
+import signal
+
+from awslogs_drift.drift import DETECTED, FIXED, NOT_FIXED, REMAINS, UNVERIFIED, drift_fix
 from awslogs_drift.events import HostProblem, RunResult
 from awslogs_drift.exitcodes import ExitCode
+from awslogs_drift.signals import StopSignalError
 from tests.unit.fixtures.drift_replay import replay, result
 
 
@@ -92,3 +95,19 @@ def test_an_item_on_a_host_the_apply_lost_is_not_fixed() -> None:
     outcome = drift_fix(lambda check, ident, exclude: runs[ident], detect_only=False)
     assert {(i.change.host, i.outcome) for i in outcome.items} == {("localhost", NOT_FIXED), ("drift-host1", FIXED)}
     assert outcome.exit_code == ExitCode.RUN_FAILED
+
+
+def test_a_signal_in_the_apply_phase_stops_the_flow_there() -> None:
+    calls: list[str] = []
+
+    def run(check: bool, ident: str, exclude: list[str]) -> RunResult:
+        calls.append(ident)
+        if ident == "apply":
+            raise StopSignalError(signal.SIGTERM, ident)
+        return result("tampered/check")
+
+    outcome = drift_fix(run, detect_only=False)
+    assert calls == ["check", "apply"]
+    assert (outcome.apply, outcome.verify) == (None, None)
+    assert {item.outcome for item in outcome.items} == {UNVERIFIED}
+    assert outcome.exit_code == ExitCode.TERMINATED == 143

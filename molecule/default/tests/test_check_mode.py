@@ -77,6 +77,6 @@ def test_check_diff_on_a_fresh_host_changes_nothing_and_says_what_it_would_do(fr
     assert result["rc"] == 0, (result["stderr"], result["plays"])
     assert result["stats"][name]["failures"] == 0
     would_change = changed_tasks(result, name)
-    assert "awslogs : Write the agent's configuration, unit and pins" in would_change
-    assert "awslogs : Create the agent's virtualenv" in would_change
+    assert "awslogs_ops.awslogs.awslogs : Write the agent's configuration, unit and pins" in would_change
+    assert "awslogs_ops.awslogs.awslogs : Create the agent's virtualenv" in would_change
     assert _changes(name) == before

@@ -56,14 +56,14 @@ def test_the_runner_reports_exactly_the_tampering(fix_run: Run) -> None:
         ("drift-host1", "awslogs", "ansible.builtin.copy"),
         ("drift-host1", "awslogs", "ansible.builtin.systemd_service"),
         ("localhost", "awslogs_iam", "amazon.aws.iam_policy"),
-        ("localhost", "awslogs_iam", "awslogs_log_group"),
+        ("localhost", "awslogs_iam", "awslogs_ops.awslogs.awslogs_log_group"),
     }
     logs_conf = items["drift-host1", "awslogs", "ansible.builtin.copy"]
     assert "-datetime_format = %d/%b/%Y:%H:%M:%S\n+datetime_format = %Y-%m-%d %H:%M:%S\n" in logs_conf["diff"]
     assert "+[nginx-error]\n" in logs_conf["diff"]
     assert items["drift-host1", "awslogs", "ansible.builtin.systemd_service"]["detail"]["enabled"] is True
     assert f"+{POLICY}: {{" in items["localhost", "awslogs_iam", "amazon.aws.iam_policy"]["diff"]
-    retention = items["localhost", "awslogs_iam", "awslogs_log_group"]
+    retention = items["localhost", "awslogs_iam", "awslogs_ops.awslogs.awslogs_log_group"]
     assert "-retention_in_days: 7\n+retention_in_days: 90\n" in retention["diff"]
     assert retention["detail"]["items"] == [GROUPS["nginx-access"]]
     assert fix_run.report["handlers"] == [{"host": "drift-host1", "task": "Restart awslogsd", "role": "awslogs"}]
