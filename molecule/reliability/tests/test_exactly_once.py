@@ -27,7 +27,7 @@ def test_a_configuration_change_under_load_delivers_every_line_once(inventory, u
         level = "INFO" if "[logger_cwlogs]\nlevel = WARNING" in logging_conf else "WARNING"
         result = run_site(inventory, "--limit", CONTAINER, "--extra-vars", f"awslogs_log_level={level}")
         assert result["rc"] == 0, result["stderr"]
-        assert "awslogs : Restart awslogsd" in changed_tasks(result, CONTAINER)
+        assert "awslogs_ops.awslogs.awslogs : Restart awslogsd" in changed_tasks(result, CONTAINER)
 
     run = under_load(change_the_configuration, at_s=3, after_s=AFTER_S)
     assert agent_pid() != before
