@@ -3,7 +3,7 @@ an oversized line keeps its first bytes, a line without a timestamp joins the
 event above it, events older than 14 days or more than 2 hours ahead are
 skipped with a warning, bytes that are not UTF-8 arrive replaced."""
 
-import base64
+import subprocess
 import time
 import uuid
 
@@ -34,8 +34,11 @@ def arrived(logs):
         "latin_1": f"{_stamp()} INFO caf".encode() + b"\xe9" + f" latin-1 {tag}".encode(),
         "last": f"{_stamp()} INFO last line {tag}".encode(),
     }
-    payload = base64.b64encode(b"\n".join(lines.values()) + b"\n").decode()
-    docker("exec", CONTAINER, "sh", "-c", f"echo {payload} | base64 -d >> {FILE}")
+    subprocess.run(
+        ["docker", "exec", "--interactive", CONTAINER, "sh", "-c", f"mkdir -p $(dirname {FILE}) && cat >> {FILE}"],
+        input=b"\n".join(lines.values()) + b"\n",
+        check=True,
+    )
     last = lines["last"].decode()
     wait_for_messages(logs, GROUP, INSTANCE_ID, lambda got: last in got, timeout=60)
     time.sleep(6)  # anything after the last line would come with the next batch
