@@ -14,10 +14,12 @@ play can stop before it touches a host or an AWS resource.
 
 from __future__ import annotations
 
+import _strptime
 import codecs
 import json
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 AGENT_OPTIONS = (
@@ -35,7 +37,8 @@ AGENT_OPTIONS = (
     "file_fingerprint_lines",
 )
 CONTROL_NODE_OPTIONS = ("retention_in_days", "kms_key_id", "tags", "state")
-KNOWN_KEYS = frozenset(("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS))
+CHECK_ONLY_OPTIONS = ("sample_line",)
+KNOWN_KEYS = frozenset(("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS, *CHECK_ONLY_OPTIONS))
 
 DEFAULT_LOG_STREAM_NAME = "{instance_id}"
 PLACEHOLDERS = frozenset(("{instance_id}", "{hostname}", "{ip_address}"))
@@ -179,6 +182,55 @@ def _check_multi_line(stream: Mapping) -> list[str]:
     return []
 
 
+def agent_datetime_parse(datetime_format: str, line: str) -> datetime | None:
+    """Parse the time in ``line`` the way awscli-cwlogs 1.4.6 does (cwlogs/parser.py).
+
+    The format becomes a regex with ``_strptime.TimeRE`` (``%z`` by hand), searched
+    anywhere in the line, case-insensitive; the match is then read with strptime
+    (naive, except with ``%z``: the agent applies ``time_zone`` to naive times).
+    Raises what the agent's parser raises on a format it cannot turn into a pattern.
+    """
+    has_offset = re.search("(?<!%)%z", datetime_format)
+    pattern = _strptime.TimeRE().pattern(datetime_format.replace("%z", "%%z") if has_offset else datetime_format)
+    if has_offset:
+        pattern = pattern.replace("%z", r"(?P<z>[+-]\d\d[0-5]\d)")
+    match = re.compile(f"(?P<dt>{pattern})", re.IGNORECASE).search(line)
+    if not match:
+        return None
+    text, offset = match.group("dt"), None
+    if has_offset and match.group("z"):
+        text = line[match.start("dt") : match.start("z")] + line[match.end("z") : match.end("dt")]
+        sign = -1 if match.group("z").startswith("-") else 1
+        offset = timezone(sign * timedelta(hours=int(match.group("z")[1:3]), minutes=int(match.group("z")[3:5])))
+    try:
+        parsed = datetime.strptime(text, datetime_format.replace("%z", "") if has_offset else datetime_format)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=offset) if offset else parsed
+
+
+def _check_datetime_format(stream: Mapping) -> list[str]:
+    if "datetime_format" not in stream:
+        return ["sample_line needs a datetime_format to check"] if "sample_line" in stream else []
+    datetime_format = stream["datetime_format"]
+    if not isinstance(datetime_format, str) or "%" not in datetime_format:
+        return [f"datetime_format {datetime_format!r} has no strftime directive (%Y, %m, %d, %H...)"]
+    try:
+        agent_datetime_parse(datetime_format, "")
+    except (KeyError, IndexError, ValueError, re.error) as exc:
+        return [
+            f"datetime_format {datetime_format!r} is not a pattern the agent can build "
+            f"({type(exc).__name__}: {exc}); the agent would stamp every event with the time it read it"
+        ]
+    samples = stream.get("sample_line", [])
+    samples = [samples] if isinstance(samples, str) else samples
+    if not isinstance(samples, list) or not all(isinstance(sample, str) for sample in samples):
+        return ["sample_line must be a line of the log file, or a list of them"]
+    if samples and not any(agent_datetime_parse(datetime_format, sample) for sample in samples):
+        return [f"datetime_format {datetime_format!r} matches none of sample_line {samples!r}"]
+    return []
+
+
 def _check_fingerprint(stream: Mapping) -> list[str]:
     if "file_fingerprint_lines" not in stream:
         return []
@@ -228,6 +280,7 @@ STREAM_CHECKS = (
     lambda s: _check_int(s, "batch_count", 1, MAX_BATCH_COUNT),
     lambda s: _check_int(s, "batch_size", 1, MAX_BATCH_SIZE),
     _check_multi_line,
+    _check_datetime_format,
     _check_fingerprint,
     _check_retention,
     _check_tags,

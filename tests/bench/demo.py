@@ -1,17 +1,23 @@
-"""make demo: one systemd host, converged with site.yml, ships sample lines
-to the local CloudWatch Logs endpoint; the events are printed as they arrive."""
+"""make demo: one systemd host, converged with site.yml, runs the example
+Django backend under gunicorn behind nginx; real HTTP requests through nginx
+(127.0.0.1) write the lines the agent ships to the local CloudWatch Logs
+endpoint, and each event is printed with its CloudWatch timestamp next to
+the line's own time."""
 
 from __future__ import annotations
 
 import subprocess
 import time
+import urllib.error
+import urllib.request
 import uuid
+from datetime import UTC, datetime
 from functools import partial
 
 from tests.bench import endpoint
 from tests.bench.engine import ensure_engine
 from tests.bench.image import ensure_image, image_name
-from tests.bench.logs import logs_client, messages
+from tests.bench.logs import events, logs_client
 from tests.bench.process import PROJECT_DIR, BenchError, run, state_path, succeeds, wait_for
 
 PORT = 5100
@@ -19,6 +25,14 @@ HOST = "awslogs-demo"
 INSTANCE_ID = "i-0de000000000000d1"
 GROUP_PREFIX = "/aws/elasticbeanstalk/myapp-prd"
 DEADLINE_S = 90
+NGINX = "http://127.0.0.1:18100"
+# The events the demo waits for, per file: every request's access line, the
+# missing file's error line, and the backend's lines at INFO.
+FILES = {
+    "/var/log/nginx/access.log": 6,
+    "/var/log/nginx/error.log": 1,
+    "/var/log/containers/backend.log": 11,
+}
 CONTAINER_ARGS = (
     "--network", "host",
     "--stop-signal", "SIGRTMIN+3",  # systemd shuts down on it: `docker restart` is a clean reboot
@@ -31,21 +45,15 @@ CONTAINER_ARGS = (
 )  # fmt: skip
 
 
-def _sample_lines(tag: str) -> dict[str, str]:
+def _requests(tag: str) -> dict[str, str]:
+    """What the demo asks nginx, and why."""
     return {
-        "/var/log/containers/backend.log": (
-            f"2026-11-24 12:00:00 INFO GET /health 200 demo={tag}\n"
-            f"2026-11-24 12:00:01 ERROR GET /orders/7 500 demo={tag}\n"
-            "Traceback (most recent call last):\n"
-            '  File "/app/orders/views.py", line 42, in detail\n'
-            "    total = order.amount / order.count\n"
-            "ZeroDivisionError: division by zero\n"
-            f"2026-11-24 12:00:02 INFO GET /orders 200 demo={tag}\n"
-        ),
-        "/var/log/nginx/access.log": (
-            f'127.0.0.1 - - [24/Nov/2026:12:00:00 +0000] "GET /health HTTP/1.1" 200 2 demo={tag}\n'
-        ),
-        "/var/log/nginx/error.log": f"2026/11/24 12:00:01 [error] 7#7: *1 upstream timed out demo={tag}\n",
+        f"/levels?tag={tag}": "one line per level (DJANGO_LOG_LEVEL=INFO on the demo host)",
+        f"/pay?user=kim&amount=500&reference=pay-{tag}": "a payment: its inputs and its state",
+        f"/pay?user=lee&amount=5000&reference=pay-{tag}-2": "a declined payment",
+        f"/private?account={tag}": "my_app.views.private (no propagation: written once)",
+        f"/boom?order={tag}": "a view that raises: the traceback is one event",
+        f"/static/{tag}.css": "a missing file: nginx writes an error line",
     }
 
 
@@ -64,12 +72,16 @@ def _start_host() -> str:
 
 
 def _converge() -> None:
-    print("site.yml: converging (the first run installs the agent: about a minute)", flush=True)
+    print(
+        "site.yml, then examples/demo_backend.yml (Django under gunicorn behind nginx): converging "
+        "(the first run installs the agent, nginx and Django: a minute or two)",
+        flush=True,
+    )
     log = state_path("demo-site.log")
     with (
         log.open("w") as out,
         subprocess.Popen(
-            ["ansible-playbook", "site.yml"],
+            ["ansible-playbook", "site.yml", "examples/demo_backend.yml"],
             cwd=PROJECT_DIR,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -83,46 +95,50 @@ def _converge() -> None:
     recap = log.read_text().split("PLAY RECAP")[-1].strip()
     print("PLAY RECAP " + recap, flush=True)
     if playbook.returncode != 0:
-        raise BenchError(f"ansible-playbook site.yml failed; the whole output is in {log}")
+        raise BenchError(f"ansible-playbook failed; the whole output is in {log}")
 
 
-def _write_samples(tag: str) -> list[tuple[str, str]]:
-    expected = []
-    for path, text in _sample_lines(tag).items():
-        run(
-            "docker",
-            "exec",
-            "--interactive",
-            HOST,
-            "sh",
-            "-c",
-            f'mkdir -p "$(dirname {path})" && cat >> {path}',
-            input=text,
-        )
-        print(f"wrote {len(text.splitlines())} line(s) to {HOST}:{path}", flush=True)
-        expected.append((f"{GROUP_PREFIX}{path}", tag))
-    return expected
+def _send(tag: str) -> None:
+    print(f"sending HTTP requests through nginx at {NGINX}", flush=True)
+    for path, why in _requests(tag).items():
+        try:
+            with urllib.request.urlopen(NGINX + path, timeout=10) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        print(f"  GET {path:<52} {status}  {why}", flush=True)
 
 
-def _watch(expected: list[tuple[str, str]]) -> int:
+def _show(event: dict) -> str:
+    """The event's CloudWatch timestamp, then its first line (which holds the line's own time)."""
+    stamp = datetime.fromtimestamp(event["timestamp"] / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    first, *rest = event["message"].splitlines()
+    more = f"  (+{len(rest)} lines: {rest[-1][:60]})" if rest else ""
+    return f"  {stamp}  {first[:150]}{more}"
+
+
+def _watch(tag: str) -> int:
     client = logs_client(PORT)
-    shown: set[tuple[str, str]] = set()
-    pending = {group for group, _ in expected}
     started = time.monotonic()
     print(f"waiting for the events at {endpoint.url(PORT)} (the agent pushes every 5 s)", flush=True)
-    while pending and time.monotonic() - started < DEADLINE_S:
-        for group, tag in expected:
-            for message in messages(client, group, INSTANCE_ID):
-                if tag in message and (group, message) not in shown:
-                    shown.add((group, message))
-                    pending.discard(group)
-                    print(f"  [{group} / {INSTANCE_ID}] {message!r}", flush=True)
-        if pending:
-            print(f"  ... {time.monotonic() - started:4.0f} s, waiting for {len(pending)} group(s)", flush=True)
-            time.sleep(2)
-    if pending:
-        raise BenchError(f"no event arrived within {DEADLINE_S} s in {', '.join(sorted(pending))}")
-    return len(shown)
+    while True:
+        arrived = {
+            path: [e for e in events(client, GROUP_PREFIX + path, INSTANCE_ID) if tag in e["message"]] for path in FILES
+        }
+        if all(len(found) >= need for (path, need), found in zip(FILES.items(), arrived.values(), strict=True)):
+            break
+        waited = time.monotonic() - started
+        if waited > DEADLINE_S:
+            missing = [GROUP_PREFIX + path for path, need in FILES.items() if len(arrived[path]) < need]
+            raise BenchError(f"not every event arrived within {DEADLINE_S} s in {', '.join(missing)}")
+        print(f"  ... {waited:4.0f} s", flush=True)
+        time.sleep(2)
+    print("CloudWatch timestamp (UTC)  the line as written (its own time inside)", flush=True)
+    for path, found in arrived.items():
+        print(f"[{GROUP_PREFIX}{path} / {INSTANCE_ID}]", flush=True)
+        for event in found:
+            print(_show(event), flush=True)
+    return sum(len(found) for found in arrived.values())
 
 
 def clean() -> list[str]:
@@ -134,8 +150,11 @@ def run_demo() -> list[str]:
     for line in (ensure_engine(), ensure_image(), endpoint.start(PORT), _start_host()):
         print(line, flush=True)
     _converge()
-    events = _watch(_write_samples(uuid.uuid4().hex[:8]))
+    tag = uuid.uuid4().hex[:8]
+    _send(tag)
+    shown = _watch(tag)
     return [
-        f"demo: {events} events arrived in 3 log groups at {endpoint.url(PORT)} (a traceback is one event)",
+        f"demo: {shown} events of real Django and nginx lines arrived in 3 log groups at {endpoint.url(PORT)}; "
+        "each CloudWatch timestamp is the time written in its line",
         "demo: the host and the endpoint keep running; `make demo-clean` removes them",
     ]

@@ -3,9 +3,10 @@
 Runs inside a bench host (standard library only, Python >= 3.9): it is sent
 to the host's python3 on stdin by tests.bench.sequence. Each line reads
 
-    2026-11-25 05:00:00 SEQ <run> <seq> <written at, epoch microseconds> <padding>
+    2026-11-25 05:00:00,123 SEQ <run> <seq> <written at, epoch microseconds> <padding>
 
-so the agent's default datetime_format finds a timestamp at its start and the
+so the agent's default datetime_format (Django's asctime, "%Y-%m-%d %H:%M:%S,%f")
+finds a timestamp at its start, each line is its own event, and the
 counter at the endpoint can tell lost, duplicated and late lines apart.
 
 With --path it appends to a file the way logging.handlers.WatchedFileHandler
@@ -79,7 +80,7 @@ class Ledger:
 
 
 def line(run: str, seq: int, now: float, size: int) -> bytes:
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now))
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now)) + f",{int(now * 1000) % 1000:03d}"
     text = f"{stamp} SEQ {run} {seq} {int(now * 1_000_000)}"
     return (text + " " + "x" * max(0, size - len(text) - 2) + "\n").encode()
 

@@ -39,6 +39,14 @@ CASES = {
         "awslogs_streams[backend].multi_line_start_pattern '{datetime_format}' needs a datetime_format",
     ),
     "fingerprint": (streams(file_fingerprint_lines="1-x"), "awslogs_streams[backend].file_fingerprint_lines"),
+    "datetime format": (
+        streams(datetime_format="%Y-%m-%d %Q"),
+        "awslogs_streams[backend].datetime_format '%Y-%m-%d %Q' is not a pattern the agent can build",
+    ),
+    "sample line": (
+        streams(datetime_format="%Y-%m-%d %H:%M:%S,%f", sample_line="INFO 2026-11-24 10:00:00 no milliseconds"),
+        "awslogs_streams[backend].datetime_format '%Y-%m-%d %H:%M:%S,%f' matches none of sample_line",
+    ),
     "same name twice": (
         {"awslogs_streams": [streams()["awslogs_streams"][0], {**streams()["awslogs_streams"][0], "file": "/x"}]},
         "awslogs_streams[backend].name: the name 'backend' is used twice",

@@ -59,7 +59,7 @@ def test_the_runner_reports_exactly_the_tampering(fix_run: Run) -> None:
         ("localhost", "awslogs_iam", "awslogs_ops.awslogs.awslogs_log_group"),
     }
     logs_conf = items["drift-host1", "awslogs", "ansible.builtin.copy"]
-    assert "-datetime_format = %d/%b/%Y:%H:%M:%S\n+datetime_format = %Y-%m-%d %H:%M:%S\n" in logs_conf["diff"]
+    assert "-datetime_format = %d/%b/%Y:%H:%M:%S\n+datetime_format = %Y-%m-%d %H:%M:%S,%f\n" in logs_conf["diff"]
     assert "+[nginx-error]\n" in logs_conf["diff"]
     assert items["drift-host1", "awslogs", "ansible.builtin.systemd_service"]["detail"]["enabled"] is True
     assert f"+{POLICY}: {{" in items["localhost", "awslogs_iam", "amazon.aws.iam_policy"]["diff"]
@@ -86,7 +86,7 @@ def test_the_agent_is_put_right(fix_run: Run, host1: Any) -> None:
     assert service.is_enabled
     logs_conf = host1.file("/etc/awslogs/config/logs.conf").content_string
     assert "[nginx-error]\n" in logs_conf
-    assert "datetime_format = %Y-%m-%d %H:%M:%S\n" in logs_conf
+    assert "datetime_format = %Y-%m-%d %H:%M:%S,%f\n" in logs_conf
 
 
 def test_the_endpoint_is_put_right(fix_run: Run) -> None:
@@ -115,7 +115,7 @@ def test_a_second_run_finds_no_drift(second_run: Run) -> None:
 
 def test_a_line_written_afterwards_arrives(second_run: Run, host1: Any) -> None:
     assert second_run.rc == 0
-    line = f"{time.strftime('%Y-%m-%d %H:%M:%S')} INFO after the drift fix {uuid.uuid4()}"
+    line = f"{time.strftime('%Y-%m-%d %H:%M:%S')},000 INFO after the drift fix {uuid.uuid4()}"
     host1.run_expect([0], f"echo '{line}' >> /var/log/containers/backend.log")
     logs = client("logs")
     deadline = time.monotonic() + 90

@@ -28,7 +28,7 @@ def test_the_agent_principal_holds_only_the_generated_policy(admin_iam):
 
 
 def test_a_backend_line_arrives_through_the_least_privileged_agent(host, admin_logs):
-    line = f"2026-11-24 12:00:00 INFO least privilege {uuid.uuid4()}"
+    line = f"2026-11-24 12:00:00,000 INFO least privilege {uuid.uuid4()}"
     host.run_test("mkdir -p /var/log/containers && echo %s >> /var/log/containers/backend.log", line)
     deadline = time.monotonic() + DEADLINE_S
     messages: list[str] = []
