@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import _strptime
 import codecs
+import fnmatch
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -38,7 +39,8 @@ AGENT_OPTIONS = (
 )
 CONTROL_NODE_OPTIONS = ("retention_in_days", "kms_key_id", "tags", "state")
 CHECK_ONLY_OPTIONS = ("sample_line",)
-KNOWN_KEYS = frozenset(("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS, *CHECK_ONLY_OPTIONS))
+HOST_OPTIONS = ("logrotate",)
+KNOWN_KEYS = frozenset(("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS, *CHECK_ONLY_OPTIONS, *HOST_OPTIONS))
 
 DEFAULT_LOG_STREAM_NAME = "{instance_id}"
 PLACEHOLDERS = frozenset(("{instance_id}", "{hostname}", "{ip_address}"))
@@ -60,6 +62,14 @@ IAM_POLICY_NAME_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,128}$")
 LOG_GROUP_NAME_RE = re.compile(r"^[.\-_/#A-Za-z0-9]+$")
 FINGERPRINT_RE = re.compile(r"^(\d+)(?:-(\d+))?$")
 PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
+LOGROTATE_CHOICES = {
+    "method": ("create", "copytruncate"),
+    "frequency": ("daily", "weekly", "monthly"),
+}
+LOGROTATE_KEYS = frozenset(("method", "frequency", "rotate", "maxsize", "compress", "postrotate", "unless_policy"))
+LOGROTATE_SIZE_RE = re.compile(r"^\d+[kMG]?$")
+# How logrotate names a rotated copy: app.log.1, app.log.2.gz, app.log-20261125 (dateext).
+ROTATED_SUFFIXES = (".1", ".2.gz", "-20261125")
 CHOICES = {
     "time_zone": ("UTC", "LOCAL"),
     "initial_position": ("start_of_file", "end_of_file"),
@@ -244,6 +254,50 @@ def _check_fingerprint(stream: Mapping) -> list[str]:
     return []
 
 
+def _check_rotated_copies(stream: Mapping) -> list[str]:
+    """The agent reads the newest file the glob matches: a rotated copy must not match it."""
+    path = stream.get("file")
+    if not isinstance(path, str) or not any(char in path for char in "*?["):
+        return []
+    sample = re.sub(r"\[[^]]*\]", "x", path).replace("*", "x").replace("?", "x")
+    for suffix in ROTATED_SUFFIXES:
+        if fnmatch.fnmatchcase(sample + suffix, path):
+            return [
+                f"file glob {path!r} also matches rotated copies ({sample}{suffix}), which the agent "
+                "would read as new files; end it with the live file's suffix, e.g. '/var/log/containers/backend*.log'"
+            ]
+    return []
+
+
+def _check_logrotate(stream: Mapping) -> list[str]:
+    """logrotate: false (the stream's file is rotated elsewhere), true, or a mapping of policy keys."""
+    if "logrotate" not in stream or isinstance(stream["logrotate"], bool):
+        return []
+    policy = stream["logrotate"]
+    if not isinstance(policy, Mapping):
+        return [f"logrotate must be false, true or a mapping of {', '.join(sorted(LOGROTATE_KEYS))}, got {policy!r}"]
+    errors = [
+        f"logrotate.{key} must be one of {', '.join(allowed)}, got {policy[key]!r}"
+        for key, allowed in LOGROTATE_CHOICES.items()
+        if key in policy and policy[key] not in allowed
+    ]
+    copies = _as_int(policy.get("rotate", 0))
+    if copies is None or copies < 0:
+        errors.append(f"logrotate.rotate must be a whole number of copies to keep, got {policy['rotate']!r}")
+    if "maxsize" in policy and not LOGROTATE_SIZE_RE.match(str(policy["maxsize"])):
+        errors.append(f"logrotate.maxsize must be a size like 100M, 512k or 1G, got {policy['maxsize']!r}")
+    if "compress" in policy and not isinstance(policy["compress"], bool):
+        errors.append(f"logrotate.compress must be true or false, got {policy['compress']!r}")
+    if "postrotate" in policy and not isinstance(policy["postrotate"], str):
+        errors.append("logrotate.postrotate must be a shell command")
+    if policy.get("unless_policy") and not str(policy["unless_policy"]).startswith("/"):
+        errors.append(f"logrotate.unless_policy must be an absolute path, got {policy['unless_policy']!r}")
+    unknown = sorted(set(policy) - LOGROTATE_KEYS)
+    if unknown:
+        errors.append(f"logrotate has unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(LOGROTATE_KEYS))}")
+    return errors
+
+
 def _check_retention(stream: Mapping) -> list[str]:
     if "retention_in_days" not in stream:
         return []
@@ -282,6 +336,8 @@ STREAM_CHECKS = (
     _check_multi_line,
     _check_datetime_format,
     _check_fingerprint,
+    _check_rotated_copies,
+    _check_logrotate,
     _check_retention,
     _check_tags,
     _check_unknown,
@@ -312,10 +368,27 @@ def _duplicate_errors(streams: list[Mapping]) -> list[str]:
     return errors
 
 
-def awslogs_stream_errors(streams: Any) -> list[str]:
-    """Return every problem in the stream list, each naming stream and key."""
+# Agent options a role may give every stream that does not set its own (awslogs_stream_defaults).
+DEFAULTABLE_OPTIONS = ("buffer_duration", "batch_count", "batch_size")
+
+
+def _with_defaults(streams: list, defaults: Mapping | None) -> list:
+    if not defaults:
+        return streams
+    return [{**defaults, **stream} if isinstance(stream, Mapping) else stream for stream in streams]
+
+
+def awslogs_stream_errors(streams: Any, defaults: Mapping | None = None) -> list[str]:
+    """Return every problem in the stream list, each naming stream and key.
+
+    ``defaults`` (awslogs_stream_defaults) are checked as part of every stream that does not override them.
+    """
     if not isinstance(streams, list) or not streams:
         return ["awslogs_streams must be a non-empty list of stream definitions"]
+    unknown = sorted(set(defaults or {}) - set(DEFAULTABLE_OPTIONS))
+    if unknown:
+        return [f"awslogs_stream_defaults may set only {', '.join(DEFAULTABLE_OPTIONS)}, not {', '.join(unknown)}"]
+    streams = _with_defaults(streams, defaults)
     errors = []
     for index, stream in enumerate(streams):
         if not isinstance(stream, Mapping):
@@ -335,16 +408,18 @@ def _resolve(value: str, placeholders: Mapping[str, str]) -> str:
     return value
 
 
-def awslogs_agent_sections(streams: Iterable[Mapping], instance_id: str = "") -> list[dict]:
+def awslogs_agent_sections(
+    streams: Iterable[Mapping], instance_id: str = "", defaults: Mapping | None = None
+) -> list[dict]:
     """Return the logs.conf sections: ``[{'name': ..., 'options': [[key, value], ...]}]``.
 
     Streams whose ``state`` is ``absent`` are not shipped. ``{instance_id}`` is
     replaced by ``instance_id`` when one is known, because the agent's own
-    lookup speaks only IMDSv1.
+    lookup speaks only IMDSv1. ``defaults`` go into every stream that does not set them.
     """
     placeholders = {"{instance_id}": instance_id}
     sections = []
-    for stream in streams:
+    for stream in _with_defaults(list(streams), defaults):
         if stream.get("state", "present") == "absent":
             continue
         options = []

@@ -1,4 +1,4 @@
-"""Bench commands: python -m tests.bench {setup,engine,image,endpoint,demo}."""
+"""Bench commands: python -m tests.bench {setup,engine,image,endpoint,demo,cost,faults,throughput}."""
 
 from __future__ import annotations
 
@@ -31,6 +31,21 @@ def _cost(args: argparse.Namespace) -> list[str]:
     return measure([int(count) for count in args.hosts.split(",")])
 
 
+def _faults(args: argparse.Namespace) -> list[str]:
+    from tests.bench import faults  # noqa: PLC0415 - a benchmark, not a bench step
+
+    if args.clean:
+        return faults.clean()
+    subjects = {"agent": faults.AGENT, "driver": faults.DRIVER}
+    return faults.run_faults(args.case, [subjects[s] for s in args.subject or []], args.scale)
+
+
+def _throughput(args: argparse.Namespace) -> list[str]:
+    from tests.bench.throughput import measure  # noqa: PLC0415 - a benchmark, not a bench step
+
+    return measure([int(rate) for rate in args.rates.split(",")], args.settings, args.seconds)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -49,6 +64,17 @@ def _parser() -> argparse.ArgumentParser:
     cost = commands.add_parser("cost", help="drift-check cost against the ping floor on N converged hosts")
     cost.add_argument("--hosts", default="1,4,8,16", help="host counts, comma-separated")
     cost.set_defaults(func=_cost)
+    flt = commands.add_parser("faults", help="lines written/delivered/lost/duplicated under faults (a table)")
+    flt.add_argument("--case", action="append", help="run only this case (repeatable); default: every case")
+    flt.add_argument("--subject", action="append", choices=["agent", "driver"], help="the agent, Docker's driver")
+    flt.add_argument("--scale", type=float, default=1.0, help="multiply every duration (0.25: a quick check)")
+    flt.add_argument("--clean", action="store_true", help="remove the host, the driver's engine and the endpoint")
+    flt.set_defaults(func=_faults)
+    tput = commands.add_parser("throughput", help="highest rate per stream with nothing lost, p95 in bounds")
+    tput.add_argument("--rates", default="250,500,1000,2000,4000", help="lines/s per stream, comma-separated")
+    tput.add_argument("--settings", action="append", help="a settings name (default, tuned...); default: all")
+    tput.add_argument("--seconds", type=float, default=20, help="how long each rate is written")
+    tput.set_defaults(func=_throughput)
     return parser
 
 

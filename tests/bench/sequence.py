@@ -22,7 +22,8 @@ from tests.bench.logs import events
 from tests.bench.process import run
 
 WRITER = Path(__file__).resolve().parent / "sequence_writer.py"
-SEQ_RE = re.compile(r"SEQ (?P<run>\S+) (?P<seq>\d+) (?P<written_us>\d+)")
+# "SEQ run seq written" in a file's line, "/SEQ/run/seq/written" in a web server's access log.
+SEQ_RE = re.compile(r"SEQ[ /](?P<run>[^\s/]+)[ /](?P<seq>\d+)[ /](?P<written_us>\d+)")
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,13 @@ def tally(client, group: str, stream: str, run_id: str, written: int) -> Tally:
 
 
 def wait_for_tally(
-    client, group: str, stream: str, run_id: str, written: int, *, settle_s: float = 20, timeout_s: float = 180
+    client, group: str, stream: str, run_id: str, written: int, *, settle_s: float = 100, timeout_s: float = 420
 ) -> Tally:
-    """Poll until every line arrived, or nothing new arrived for ``settle_s`` (or the timeout)."""
+    """Poll until every line arrived, or nothing new arrived for ``settle_s`` (or the timeout).
+
+    The default outlasts the agent's own recovery: after a failed put its
+    publisher dies, and the stream restarts it from the saved offset about 65 s later.
+    """
     started = last_change = time.monotonic()
     last: Tally | None = None
     while True:
@@ -123,8 +128,10 @@ class Writer:
     """A writer running inside a container, started by ``start_writer``."""
 
     container: str
+    path: str
+    rate: float
+    until: float
     run_id: str
-    ledger: str
     process: subprocess.Popen
 
     def wait(self, timeout: float | None = None) -> dict:
@@ -146,9 +153,12 @@ class WriterSpec:
     until: float
     size: int = 100
     ledger: str = ""
+    url_port: int | None = None
 
     def args(self) -> list[str]:
         where = ["--path", self.path] if self.path else ["--stdout"]
+        if self.url_port:
+            where = ["--url-port", str(self.url_port)]
         ledger = ["--ledger", self.ledger] if self.ledger else []
         timing = ["--rate", str(self.rate), "--until", f"{self.until:.3f}", "--size", str(self.size)]
         return [*where, "--run", self.run_id, *timing, *ledger]
@@ -167,8 +177,12 @@ def start_writer(
     run_id: str | None = None,
     size: int = 100,
     until: float | None = None,
+    url_port: int | None = None,
 ) -> Writer:
     """Start writing ``rate`` lines per second to ``path`` inside ``container`` for ``duration_s``.
+
+    With ``url_port``, the lines are requests to a web server on that port whose
+    access log is ``path``.
 
     The ledger (the next sequence number) lives next to the file, so a writer
     started again with the same run id after a host restart continues the numbering.
@@ -176,7 +190,7 @@ def start_writer(
     run_id = run_id or new_run_id()
     ledger = ledger_path(run_id)
     until = until if until is not None else time.time() + duration_s
-    spec = WriterSpec(path, run_id, rate, until, size, ledger)
+    spec = WriterSpec(path, run_id, rate, until, size, ledger, url_port)
     process = subprocess.Popen(
         ["docker", "exec", "--interactive", container, "python3", "-", *spec.args()],
         stdin=subprocess.PIPE,
@@ -188,7 +202,7 @@ def start_writer(
     process.stdin.write(WRITER.read_text())
     process.stdin.close()
     process.stdin = None  # communicate() must not touch the closed pipe
-    return Writer(container, run_id, ledger, process)
+    return Writer(container, path, rate, until, run_id, process)
 
 
 def written(container: str, run_id: str) -> int:

@@ -8,6 +8,8 @@ to the host's python3 on stdin by tests.bench.sequence. Each line reads
 so the agent's default datetime_format (Django's asctime, "%Y-%m-%d %H:%M:%S,%f")
 finds a timestamp at its start, each line is its own event, and the
 counter at the endpoint can tell lost, duplicated and late lines apart.
+With --url-port it asks a web server for /SEQ/<run>/<seq>/<written at>
+instead, and the server's access log holds the line (nginx under test).
 
 With --path it appends to a file the way logging.handlers.WatchedFileHandler
 does (O_APPEND, reopened when the path points at another file: a rename
@@ -21,6 +23,7 @@ JSON summary line on stderr.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import signal
@@ -62,6 +65,23 @@ class Target:
         os.write(self.fd, data)
 
 
+class WebTarget:
+    """A web server whose access log is the file under test: one GET per line."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def write(self, data: bytes) -> None:
+        words = data.decode().split()
+        run, seq, written = words[words.index("SEQ") + 1 : words.index("SEQ") + 4]
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            connection.request("GET", f"/SEQ/{run}/{seq}/{written}")
+            connection.getresponse().read()
+        finally:
+            connection.close()
+
+
 class Ledger:
     """The next sequence number, rewritten in place after every line."""
 
@@ -90,18 +110,23 @@ def main(argv: list[str] | None = None) -> int:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--path", help="append to this file (reopened after a rename)")
     where.add_argument("--stdout", action="store_true", help="write to standard output")
+    where.add_argument("--url-port", type=int, help="GET /SEQ/... from a web server on 127.0.0.1 at this port")
     parser.add_argument("--run", required=True, help="a word that marks this run's lines")
     parser.add_argument("--rate", type=float, required=True, help="lines per second")
     parser.add_argument("--until", type=float, required=True, help="stop at this time (epoch seconds)")
     parser.add_argument("--size", type=int, default=100, help="bytes per line, newline included")
     parser.add_argument("--ledger", help="file that keeps the next sequence number (resume after a restart)")
+    parser.add_argument(
+        "--linger", action="store_true", help="when done, wait for a signal (a container's main process)"
+    )
     args = parser.parse_args(argv)
 
     stopping = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.append(True))
 
-    target, ledger = Target(args.path), Ledger(args.ledger)
+    target: Target | WebTarget = WebTarget(args.url_port) if args.url_port else Target(args.path)
+    ledger = Ledger(args.ledger)
     first = seq = ledger.next_seq()
     origin, max_lag = time.time(), 0.0
     while not stopping:
@@ -118,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         ledger.record(seq)
     summary = {"run": args.run, "first": first, "next": seq, "max_lag_s": round(max_lag, 3)}
     print(json.dumps(summary), file=sys.stderr, flush=True)
+    while args.linger and not stopping:
+        time.sleep(0.5)
     return 0
 
 

@@ -14,7 +14,7 @@ DEFAULT_LISTS = ("roles/awslogs/defaults/main.yml", "inventory/group_vars/all/aw
 
 
 def backend(**overrides) -> dict:
-    stream = {"name": "backend", "file": "/var/log/containers/backend*", "log_group_name": "/app/backend.log"}
+    stream = {"name": "backend", "file": "/var/log/containers/backend*.log", "log_group_name": "/app/backend.log"}
     stream.update(overrides)
     return stream
 

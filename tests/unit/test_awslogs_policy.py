@@ -20,7 +20,7 @@ from awslogs_policy import (
 REGION = "ap-northeast-2"
 ACCOUNT = "123456789012"
 STREAMS = [
-    {"name": "backend", "file": "/var/log/containers/backend*", "log_group_name": "/eb/app/backend.log"},
+    {"name": "backend", "file": "/var/log/containers/backend*.log", "log_group_name": "/eb/app/backend.log"},
     {"name": "nginx-access", "file": "/var/log/nginx/access.log", "log_group_name": "/eb/app/access.log"},
     {"name": "nginx-error", "file": "/var/log/nginx/error.log", "log_group_name": "/eb/app/error.log"},
 ]

@@ -9,7 +9,7 @@ GROUP = "/aws/elasticbeanstalk/myapp-prd/var/log/containers/backend.log"
 
 
 def stream(**overrides) -> dict:
-    base = {"name": "backend", "file": "/var/log/containers/backend*", "log_group_name": GROUP}
+    base = {"name": "backend", "file": "/var/log/containers/backend*.log", "log_group_name": GROUP}
     base.update(overrides)
     return {key: value for key, value in base.items() if value is not None}
 
@@ -92,7 +92,7 @@ def test_two_streams_with_the_same_name_are_refused():
 def test_the_same_file_and_group_twice_is_refused():
     errors = awslogs_stream_errors([stream(), stream(name="backend-again")])
     assert errors == [
-        f"awslogs_streams[backend-again].file: '/var/log/containers/backend*' is already shipped to {GROUP!r} "
+        f"awslogs_streams[backend-again].file: '/var/log/containers/backend*.log' is already shipped to {GROUP!r} "
         "by stream 'backend'"
     ]
 
@@ -116,7 +116,7 @@ def test_sections_keep_the_agent_options_in_order_and_resolve_the_instance_id():
         {
             "name": "backend",
             "options": [
-                ["file", "/var/log/containers/backend*"],
+                ["file", "/var/log/containers/backend*.log"],
                 ["log_group_name", GROUP],
                 ["log_stream_name", "i-0123-{hostname}"],
                 ["buffer_duration", "6000"],
@@ -160,4 +160,17 @@ def test_good_settings_pass_and_a_key_without_its_secret_does_not():
     assert awslogs_setting_errors(good) == []
     assert awslogs_setting_errors({"awslogs_aws_access_key_id": "AKIA", "awslogs_aws_secret_access_key": ""}) == [
         "awslogs_aws_access_key_id and awslogs_aws_secret_access_key go together"
+    ]
+
+
+def test_stream_defaults_go_under_every_stream_and_are_checked():
+    streams = [stream(), stream(name="worker", file="/var/log/worker.log", log_group_name="/w", batch_count=50)]
+    sections = awslogs_agent_sections(streams, defaults={"batch_count": 2000})
+    assert [dict(section["options"])["batch_count"] for section in sections] == ["2000", "50"]
+    assert awslogs_stream_errors(streams, {"batch_count": 2000}) == []
+    assert awslogs_stream_errors(streams, {"batch_count": 20000}) == [
+        "awslogs_streams[backend].batch_count must be at most 10000, got 20000"
+    ]
+    assert awslogs_stream_errors(streams, {"datetime_format": "%s"}) == [
+        "awslogs_stream_defaults may set only buffer_duration, batch_count, batch_size, not datetime_format"
     ]

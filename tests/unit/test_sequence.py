@@ -64,13 +64,39 @@ def test_the_writer_resumes_from_its_ledger_and_follows_a_rename(tmp_path):
         args = WriterSpec(str(path), "w1", 200, time.time() + seconds, 80, str(ledger)).args()
         subprocess.run([sys.executable, str(WRITER), *args], check=True, capture_output=True)
 
-    write(0.2)
+    write(1.0)
     os.rename(path, tmp_path / "app.log.1")
-    write(0.2)
+    write(1.0)
     lines = (tmp_path / "app.log.1").read_text().splitlines() + path.read_text().splitlines()
     found = [(text, 0) for text in lines]
     next_seq = int(ledger.read_text())
     tally = count(found, "w1", next_seq)
-    assert next_seq > 40
+    assert (tmp_path / "app.log.1").stat().st_size > 0 and path.stat().st_size > 0
     assert (tally.lost, tally.duplicated) == (0, 0)
     assert all(len(text) == 79 for text in lines)
+
+
+def test_the_writer_asks_a_web_server_for_each_line(tmp_path):
+    import threading  # noqa: PLC0415
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: PLC0415
+
+    asked: list[str] = []
+
+    class Server(BaseHTTPRequestHandler):
+        def log_message(self, *_: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), Server) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        spec = WriterSpec(None, "web1", 100, time.time() + 1.0, 80, str(tmp_path / "ledger"), server.server_address[1])
+        subprocess.run([sys.executable, str(WRITER), *spec.args()], check=True, capture_output=True)
+        server.shutdown()
+    tally = count([(f"GET {path} HTTP/1.1", 0) for path in asked], "web1", int((tmp_path / "ledger").read_text()))
+    assert asked and asked[0].startswith("/SEQ/web1/0/")
+    assert (tally.lost, tally.duplicated) == (0, 0)

@@ -28,7 +28,8 @@ def test_general_section_sets_the_state_file(host):
 def test_logs_conf_has_one_section_per_stream(host):
     text = host.file("/etc/awslogs/config/logs.conf").content_string
     for name, group in GROUPS.items():
-        assert f"[{name}]\nfile = {FILES[name].replace('backend.log', 'backend*')}\nlog_group_name = {group}" in text
+        glob = FILES[name].replace("backend.log", "backend*.log")
+        assert f"[{name}]\nfile = {glob}\nlog_group_name = {group}" in text
     assert text.count(f"log_stream_name = {INSTANCE_ID}") == 3
     assert "{instance_id}" not in text
 

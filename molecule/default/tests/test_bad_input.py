@@ -9,7 +9,7 @@ from conftest import GROUPS
 
 from tests.bench.playbook import run_site
 
-FILE = "/var/log/containers/backend*"
+FILE = "/var/log/containers/backend*.log"
 GROUP = GROUPS["backend"]
 
 
@@ -53,7 +53,7 @@ CASES = {
     ),
     "same file and group twice": (
         {"awslogs_streams": [streams()["awslogs_streams"][0], {**streams()["awslogs_streams"][0], "name": "b2"}]},
-        "awslogs_streams[b2].file: '/var/log/containers/backend*' is already shipped",
+        "awslogs_streams[b2].file: '/var/log/containers/backend*.log' is already shipped",
     ),
     "install method": ({"awslogs_install_method": "curl"}, "awslogs_install_method must be one of"),
     # The control-node play runs first and names its own copy of the setting.

@@ -10,7 +10,7 @@ from conftest import ENDPOINT, _client
 STREAMS_WITH_BAD_RETENTION = [
     {
         "name": "backend",
-        "file": "/var/log/containers/backend*",
+        "file": "/var/log/containers/backend*.log",
         "log_group_name": "/aws/elasticbeanstalk/iam-test/var/log/containers/backend.log",
         "retention_in_days": 42,
     }

@@ -52,7 +52,11 @@ def test_a_group_is_deleted_only_when_its_stream_says_absent(logs, run_play):
     outside = "/aws/elasticbeanstalk/iam-test/not-in-the-streams.log"
     logs.create_log_group(logGroupName=outside)
     streams = [
-        {"name": "backend", "file": "/var/log/containers/backend*", "log_group_name": f"{GROUP}containers/backend.log"},
+        {
+            "name": "backend",
+            "file": "/var/log/containers/backend*.log",
+            "log_group_name": f"{GROUP}containers/backend.log",
+        },
         {"name": "nginx-access", "file": "/var/log/nginx/access.log", "log_group_name": f"{GROUP}nginx/access.log"},
         {"name": "nginx-error", "file": "/var/log/nginx/error.log", "log_group_name": ERROR_GROUP, "state": "absent"},
     ]
