@@ -183,7 +183,8 @@ def execute(args: argparse.Namespace, watch: SignalWatch) -> ExitCode:
 
     # The lock covers the report too: two runs never write it at once.
     with exclusive(args.lock_file):
-        return _report(args, drift_fix(run, detect_only=args.detect_only, limited=bool(args.limit or args.tags or args.skip_tags)))
+        narrowed = bool(args.limit or args.tags or args.skip_tags)
+        return _report(args, drift_fix(run, detect_only=args.detect_only, limited=narrowed))
 
 
 def _report(args: argparse.Namespace, outcome: DriftRun) -> ExitCode:
