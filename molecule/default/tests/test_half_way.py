@@ -39,7 +39,7 @@ def started_at(host) -> str:
 def repaired(host):
     """What a test breaks on the host is put back even when the test fails half-way."""
     yield
-    host.run(f"rm -f {FOREIGN}; test -e {AGENT}.off && mv {AGENT}.off {AGENT}")
+    host.run(f"rm -f {FOREIGN}; chmod 0755 {AGENT}")
 
 
 @pytest.fixture
@@ -66,8 +66,8 @@ def test_a_configuration_the_agent_would_misread_never_replaces_the_running_one(
 
 
 def test_a_failed_restart_stays_pending_is_drift_and_the_next_run_retries_it(host, inventory, repaired):
-    # Someone edited the agent's file, and its program is gone: the fix is written, the restart fails.
-    host.run_expect([0], f"echo '# edited' >> /etc/awslogs/awslogs.conf; mv {AGENT} {AGENT}.off")
+    # Someone edited the agent's file, and its program cannot be run: the fix is written, the restart fails.
+    host.run_expect([0], f"echo '# edited' >> /etc/awslogs/awslogs.conf; chmod 0644 {AGENT}")
     failed = run_agent(inventory)
     assert failed["rc"] != 0
     assert re.search(
@@ -77,7 +77,7 @@ def test_a_failed_restart_stays_pending_is_drift_and_the_next_run_retries_it(hos
     assert host.file(MARKER).exists
 
     # Repaired by hand: the files are right, yet the agent never ran on them. That is drift...
-    host.run_expect([0], f"mv {AGENT}.off {AGENT}")
+    host.run_expect([0], f"chmod 0755 {AGENT}")
     check = run_agent(inventory, "--check")
     assert check["rc"] == 0, output(check)[-3000:]
     assert changed_tasks(check, host.backend.get_hostname()) == [MARK_PENDING, RESTART]
