@@ -11,29 +11,39 @@ export ANSIBLE_FORCE_COLOR ?= 0
 # that serves amazonlinux:2, so it runs only with AWSLOGS_BENCH_AL2=1.
 SCENARIOS ?= $(filter-out $(if $(AWSLOGS_BENCH_AL2),,amazonlinux2),$(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
-.PHONY: help venv bench lint unit molecule test demo demo-clean clean
+.PHONY: help venv dev bench lint unit molecule test demo demo-clean clean
 
 help:
 	@echo "make demo   one host ships sample lines to a local CloudWatch Logs endpoint"
 	@echo "make test   lint, unit tests and every molecule scenario ($(SCENARIOS))"
 
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
+
+# The control node: ansible, ansible-runner, boto3 and the awslogs-drift command.
 venv: $(VENV)/.installed
-$(VENV)/.installed: requirements.txt requirements.lock
+$(VENV)/.installed: requirements.txt requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock
+	$(PIP) -r requirements.txt -c requirements.lock
+	$(PIP) --no-deps --editable .
 	touch $@
 
-bench: venv
+# The checks and the bench on top of it: what make test uses.
+dev: $(VENV)/.dev-installed
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(PIP) -r requirements-dev.txt -c requirements.lock
+	touch $@
+
+bench: dev
 	$(BIN)/python -m tests.bench setup
 
-lint: venv
+lint: dev
 	$(BIN)/yamllint --strict .
 	$(BIN)/ansible-lint --profile production
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-unit: venv
+unit: dev
 	$(BIN)/pytest tests/unit
 
 molecule: bench
@@ -44,7 +54,7 @@ test: lint unit molecule
 demo: bench
 	$(BIN)/python -m tests.bench demo
 
-demo-clean: venv
+demo-clean: dev
 	$(BIN)/python -m tests.bench demo --clean
 
 clean: demo-clean

@@ -3,9 +3,9 @@
 Exit codes: 0 no drift; 1 bad input (no inventory or no host matched, a
 playbook that fails its syntax check, a report path that cannot be written,
 bad arguments); 2 drift found and fixed; 3 drift remains (after the fix, or
-with --detect-only); 4 a host was unreachable or a run failed; 5 another run
-holds the lock; 130 / 143 stopped by SIGINT / SIGTERM (the report says in
-which phase).
+with --detect-only); 4 a host was unreachable, a run failed, or a play
+matched no host (without --limit); 5 another run holds the lock; 130 / 143
+stopped by SIGINT / SIGTERM (the report says in which phase).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 
 import yaml
 
+from awslogs_drift import __version__
 from awslogs_drift.cloudwatch import CloudWatchError, send_summary
 from awslogs_drift.drift import DriftRun, drift_fix
 from awslogs_drift.events import RunResult
@@ -46,6 +47,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     env = os.environ.get
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "--project-dir",
         default=env("AWSLOGS_DRIFT_PROJECT_DIR", "."),
@@ -181,7 +183,7 @@ def execute(args: argparse.Namespace, watch: SignalWatch) -> ExitCode:
 
     # The lock covers the report too: two runs never write it at once.
     with exclusive(args.lock_file):
-        return _report(args, drift_fix(run, detect_only=args.detect_only))
+        return _report(args, drift_fix(run, detect_only=args.detect_only, limited=bool(args.limit)))
 
 
 def _report(args: argparse.Namespace, outcome: DriftRun) -> ExitCode:

@@ -43,6 +43,8 @@ class DriftRun:
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     # The signal that stopped the run, and the phase it stopped.
     interrupted: StopSignalError | None = None
+    # With --limit a play may rightly match no host; without, every play must.
+    limited: bool = False
 
     @property
     def hosts(self) -> list[str]:
@@ -62,10 +64,16 @@ class DriftRun:
         return list(seen.values())
 
     @property
+    def plays_without_hosts(self) -> list[str]:
+        """Plays that matched no host where every play should have hosts (a run with no fleet is no success)."""
+        return [] if self.limited else list(self.check.plays_without_hosts)
+
+    @property
     def exit_code(self) -> ExitCode:
         if self.interrupted is not None:
             return self.interrupted.exit_code
-        if self.problems or any(run.rc != 0 for run in (self.check, self.apply, self.verify) if run is not None):
+        runs = (run for run in (self.check, self.apply, self.verify) if run is not None)
+        if self.plays_without_hosts or self.problems or any(run.rc != 0 for run in runs):
             return ExitCode.RUN_FAILED
         if self.new_drift or any(item.outcome != FIXED for item in self.items):
             return ExitCode.DRIFT_REMAINS
@@ -76,13 +84,13 @@ RunFn = Callable[[bool, str, list[str]], RunResult]
 """run(check, ident, hosts_to_exclude) -> the result of one playbook run."""
 
 
-def drift_fix(run: RunFn, *, detect_only: bool) -> DriftRun:
+def drift_fix(run: RunFn, *, detect_only: bool, limited: bool = False) -> DriftRun:
     """Check, and unless detect_only apply and verify; classify every item.
 
     A run that raises StopSignalError stops the flow there: no later phase runs.
     """
     started = time.monotonic()
-    result = DriftRun(detect_only=detect_only)
+    result = DriftRun(detect_only=detect_only, limited=limited)
     try:
         _phases(run, result)
     except StopSignalError as stop:
@@ -120,7 +128,8 @@ def merge_checks(first: RunResult, again: RunResult) -> RunResult:
         changes=again.changes,
         problems=problems,
         hosts=sorted(set(first.hosts) | set(again.hosts)),
-        plays_without_hosts=again.plays_without_hosts,
+        # The second run excludes hosts with --limit: only the first says whether a play found none.
+        plays_without_hosts=first.plays_without_hosts,
         started=True,
         rc=first.rc or again.rc,
         error=again.error,

@@ -16,7 +16,8 @@ class ExitCode(IntEnum):
     # Drift remains: after the fix the verification check still changes
     # something, or --detect-only found drift and left it.
     DRIFT_REMAINS = 3
-    # A host was unreachable or a run failed (a task failed on a host).
+    # A host was unreachable, a run failed (a task failed on a host), or a
+    # play matched no host (without --limit: the inventory has no fleet).
     RUN_FAILED = 4
     # Another run holds the lock: this one did nothing.
     LOCKED = 5

@@ -60,6 +60,7 @@ def build_report(result: DriftRun, *, playbook: str, limit: str = "", tags: str 
         "hosts": result.hosts,
         "unreachable": hosts_with(result.problems, "unreachable"),
         "failed": hosts_with(result.problems, "failed"),
+        "plays_without_hosts": result.plays_without_hosts,
         "problems": [{"host": p.host, "kind": p.kind, "task": p.task, "message": p.message} for p in result.problems],
         "runs": {
             name: {"rc": run.rc, "changed_tasks": len(run.drift)}
@@ -95,6 +96,11 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         lines.append(f"  [new after fix] {change['host']}: {change['task']}")
     for problem in report["problems"]:
         lines.append(f"  [{problem['kind']}] {problem['host']}: {problem['task']}: {problem['message']}")
+    for play in report.get("plays_without_hosts", []):
+        lines.append(
+            f"  [no hosts] play {play!r} matched no host: check the inventory "
+            "(-i inventory/aws_ec2.yml: its filters and the credentials) or start the demo host (make demo)"
+        )
     return lines
 
 

@@ -10,7 +10,8 @@ import yaml
 from awslogs_streams import agent_datetime_parse, awslogs_stream_errors
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_LISTS = ("roles/awslogs/defaults/main.yml", "inventory/group_vars/all/awslogs.yml")
+# The one stream list (the agent role has no default list).
+DEFAULT_LISTS = ("inventory/group_vars/all/awslogs.yml",)
 
 
 def backend(**overrides) -> dict:

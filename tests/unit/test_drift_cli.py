@@ -358,3 +358,37 @@ def test_sigint_in_the_check_phase_stops_there_and_reports_it(project: Project) 
     assert (report["runs"], report["drift"]) == ({}, [])
     assert "no host matched" not in output
     assert not (project.out / "h1.conf").exists()
+
+
+TWO_PLAYS = """\
+- name: Control node
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Say hello
+      ansible.builtin.debug:
+        msg: hello
+- name: The fleet
+  hosts: app_hosts
+  gather_facts: false
+  tasks:
+    - name: Say hello
+      ansible.builtin.debug:
+        msg: hello
+"""
+
+
+def test_a_play_that_matches_no_host_fails_the_run_with_exit_4(project: Project) -> None:
+    (project.root / "site.yml").write_text(TWO_PLAYS)
+    project.inventory.write_text("all:\n  hosts:\n" + _host("localhost") + "  children:\n    app_hosts: {}\n")
+    done = project.run("--report", str(project.report))
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "[no hosts] play 'The fleet' matched no host: check the inventory" in done.stdout
+    assert project.read_report()["plays_without_hosts"] == ["The fleet"]
+    limited = project.run("--limit", "localhost")
+    assert limited.returncode == 0, limited.stdout + limited.stderr
+
+
+def test_version(project: Project) -> None:
+    done = project.run("--version", inventory=False)
+    assert (done.returncode, done.stdout) == (0, "awslogs-drift 0.1.0\n")

@@ -33,9 +33,9 @@ BAD_INPUT = {
         {"awslogs_iam_role_name": "no-such-role", "awslogs_iam_create_role": False},
         "The instance role no-such-role does not exist in account 123456789012",
     ),
-    "endpoint unreachable": (
-        {"awslogs_iam_endpoint_url": "http://127.0.0.1:9"},
-        'awslogs_iam: "Ask STS who the caller is" failed',
+    "empty environment name": (
+        {"awslogs_env_name": ""},
+        'awslogs_iam_env_name must be set (the Elastic Beanstalk environment name), got ""',
     ),
 }
 
@@ -58,6 +58,8 @@ def test_unreachable_endpoint_names_the_address(run_play):
     result = run_play(json.dumps({"awslogs_iam_endpoint_url": "http://127.0.0.1:9"}))
     assert result.rc != 0
     assert "Could not connect to the endpoint URL" in result.output, result.output
+    # Once: the task that failed says it; no second task repeats it.
+    assert result.output.count("fatal: [localhost]") == 1, result.output
     assert "http://127.0.0.1:9" in result.output
 
 

@@ -1,4 +1,4 @@
-"""The control-node policy in the README is enough for the default path, at an endpoint that enforces IAM."""
+"""The control-node policy of docs/iam.md is enough for the default path, at an endpoint that enforces IAM."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ BACKEND = f"{GROUP}containers/backend.log"
 
 
 def documented_policy() -> dict:
-    text = (PROJECT / "README.md").read_text()
-    block = re.search(r"## Permissions the control node needs.*?```json\n(.*?)```", text, re.DOTALL)
-    assert block, "README.md lost the control-node policy document"
+    text = (PROJECT / "docs" / "iam.md").read_text()
+    block = re.search(r"## The control node's policy.*?```json\n(.*?)```", text, re.DOTALL)
+    assert block, "docs/iam.md lost the control-node policy document"
     return json.loads(block.group(1).replace("ACCOUNT", ACCOUNT))
 
 
