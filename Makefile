@@ -25,6 +25,8 @@ $(VENV)/.installed: requirements.txt requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) -r requirements.txt -c requirements.lock
 	$(PIP) --no-deps --editable .
+	# The fact cache (ansible.cfg) and the build directory: this user's alone.
+	mkdir -p .cache/facts && chmod 0700 .cache .cache/facts
 	touch $@
 
 # The checks and the bench on top of it: what make test uses.

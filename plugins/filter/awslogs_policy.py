@@ -7,9 +7,12 @@ on the instance role can be compared byte for byte with the expected one.
 Scopes:
 
 ``groups`` (the default)
-    exactly the configured log groups and their streams:
-    ``arn:<partition>:logs:<region>:<account>:log-group:<name>`` and
-    ``arn:<partition>:logs:<region>:<account>:log-group:<name>:log-stream:*``.
+    exactly the configured log groups and their streams, one resource per
+    group: ``arn:<partition>:logs:<region>:<account>:log-group:<name>:*``.
+    AWS's API reference (the LogGroup type's ``arn``) names this form, with
+    the trailing ``:*``, for IAM policies of most actions; it also matches
+    every stream of the group (``...:log-group:<name>:log-stream:<stream>``,
+    PutLogEvents' resource). docs/iam.md says what is read and what is proven.
 ``account``
     every log group of the account in the region, the broad
     ``arn:<partition>:logs:<region>:<account>:log-group:*:*`` of the original
@@ -74,10 +77,7 @@ def awslogs_iam_resources(
     groups = awslogs_iam_log_groups(streams)
     if not groups:
         raise PolicyInputError("scope groups needs at least one stream that is not state: absent")
-    resources: list[str] = []
-    for group in groups:
-        resources.extend((f"{prefix}{group}", f"{prefix}{group}:log-stream:*"))
-    return resources
+    return [f"{prefix}{group}:*" for group in groups]
 
 
 def awslogs_iam_policy(

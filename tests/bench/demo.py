@@ -72,7 +72,7 @@ def _start_host() -> str:
 
 def _converge() -> None:
     print(
-        "site.yml, then examples/demo_backend.yml (Django under gunicorn behind nginx): converging "
+        "examples/demo_backend.yml (Django under gunicorn behind nginx), then site.yml: converging "
         "(the first run installs the agent, nginx and Django: a minute or two)",
         flush=True,
     )
@@ -80,7 +80,7 @@ def _converge() -> None:
     with (
         log.open("w") as out,
         subprocess.Popen(
-            ["ansible-playbook", "site.yml", "examples/demo_backend.yml"],
+            ["ansible-playbook", "examples/demo_backend.yml", "site.yml"],
             cwd=PROJECT_DIR,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -41,12 +41,9 @@ def test_groups_scope_names_exactly_each_group_and_its_streams():
                     "logs:DescribeLogStreams",
                 ],
                 "Resource": [
-                    f"{PREFIX}/eb/app/backend.log",
-                    f"{PREFIX}/eb/app/backend.log:log-stream:*",
-                    f"{PREFIX}/eb/app/access.log",
-                    f"{PREFIX}/eb/app/access.log:log-stream:*",
-                    f"{PREFIX}/eb/app/error.log",
-                    f"{PREFIX}/eb/app/error.log:log-stream:*",
+                    f"{PREFIX}/eb/app/backend.log:*",
+                    f"{PREFIX}/eb/app/access.log:*",
+                    f"{PREFIX}/eb/app/error.log:*",
                 ],
             }
         ],
@@ -62,8 +59,7 @@ def test_account_scope_is_the_original_broad_resource():
 def test_partition_is_used_in_every_arn():
     policy = awslogs_iam_policy(STREAMS[:1], "cn-north-1", ACCOUNT, partition="aws-cn")
     assert policy["Statement"][0]["Resource"] == [
-        f"arn:aws-cn:logs:cn-north-1:{ACCOUNT}:log-group:/eb/app/backend.log",
-        f"arn:aws-cn:logs:cn-north-1:{ACCOUNT}:log-group:/eb/app/backend.log:log-stream:*",
+        f"arn:aws-cn:logs:cn-north-1:{ACCOUNT}:log-group:/eb/app/backend.log:*",
     ]
 
 
@@ -75,7 +71,7 @@ def test_absent_streams_and_shared_groups_are_left_out_once():
     ]
     assert awslogs_iam_log_groups(streams) == ["/eb/app/backend.log", "/eb/app/access.log", "/eb/app/error.log"]
     resources = awslogs_iam_policy(streams, REGION, ACCOUNT)["Statement"][0]["Resource"]
-    assert len(resources) == 6
+    assert len(resources) == 3
     assert not any("old.log" in resource for resource in resources)
 
 

@@ -1,4 +1,5 @@
-"""After a rename rotation, the backend's next lines still arrive (WatchedFileHandler reopens the file)."""
+"""After logrotate with the package's policy (create: a rename), the backend's next lines still arrive:
+WatchedFileHandler reopens the file."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from conftest import containing, get, wait_for_events
 
 TAG = uuid.uuid4().hex[:10]
 LOG = "/var/log/containers/backend.log"
+POLICY = "/etc/logrotate.d/awslogs-backend"
 
 
-def test_lines_written_after_a_rename_rotation_arrive(host, logs):
-    host.run_expect([0], f"mv {LOG} {LOG}.1")
+def test_lines_written_after_logrotate_arrive(host, logs):
+    before = host.check_output(f"stat -c %i {LOG}")
+    host.run_expect([0], f"logrotate --force {POLICY}")
+    assert host.check_output(f"stat -c %i {LOG}") != before
     for attempt in range(3):
         assert get(f"/levels?tag={TAG}-{attempt}") == 200
     assert host.file(LOG).exists

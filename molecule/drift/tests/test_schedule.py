@@ -72,11 +72,56 @@ def test_the_service_runs_the_runner_as_the_user_into_the_journal(control: Any) 
         assert f"\n{line}\n" in service
     assert (
         "\nExecStart=/opt/awslogs-drift/bin/awslogs-drift --project-dir /opt/awslogs-drift/project --playbook site.yml"
-        " --report /var/lib/awslogs-drift/reports/drift.json --lock-file /var/lib/awslogs-drift/drift.lock"
+        " --report /var/lib/awslogs-drift/reports/drift.json"
         " --inventory=/etc/awslogs-drift/inventory --tags aws --cloudwatch-group awslogs-drift-timer"
-        " --endpoint-url=http://127.0.0.1:5104 --region=ap-northeast-2\n"
+        " --endpoint-url=http://127.0.0.1:5104 --region=ap-northeast-2 '--cloudwatch-stream=timer%%run$$1'\n"
     ) in service
     control.run_expect([0], "systemd-analyze verify /etc/systemd/system/awslogs-drift.service")
+
+
+SECRET = "p%40ss \"q\" 'r' $HOME `x` \\ end"
+
+
+def test_the_environment_is_in_a_root_only_file_and_never_in_the_unit(control: Any) -> None:
+    env_file = control.file("/etc/awslogs-drift/drift.env")
+    assert (env_file.user, env_file.group, env_file.mode) == ("root", "root", 0o600)
+    assert (
+        "\nEnvironmentFile=/etc/awslogs-drift/drift.env\n"
+        in control.file("/etc/systemd/system/awslogs-drift.service").content_string
+    )
+    for where in ("cat /etc/systemd/system/awslogs-drift.service", "systemctl show awslogs-drift.service"):
+        shown = control.check_output(where)
+        assert "p%40ss" not in shown and "AWS_SECRET_ACCESS_KEY" not in shown, where
+    # What systemd hands a service from the file: every value exactly as written.
+    unit = "/run/systemd/system/awslogs-drift-envcheck.service"
+    control.run_expect(
+        [0],
+        f"printf '%s\\n' '[Service]' 'Type=oneshot' 'EnvironmentFile=/etc/awslogs-drift/drift.env'"
+        f" 'StandardOutput=file:/run/envcheck.out'"
+        f" 'ExecStart=/usr/bin/printenv AWSLOGS_BENCH_SECRET AWS_ACCESS_KEY_ID' > {unit}"
+        " && systemctl daemon-reload && systemctl start awslogs-drift-envcheck.service",
+    )
+    try:
+        assert control.file("/run/envcheck.out").content_string == f"{SECRET}\ntesting\n"
+    finally:
+        control.run(f"rm -f {unit} /run/envcheck.out && systemctl daemon-reload")
+
+
+def test_the_project_and_its_inventory_are_the_runners_group_only(control: Any) -> None:
+    archive = control.file("/opt/awslogs-drift/awslogs-drift-project.tar")
+    assert (archive.user, archive.group, archive.mode) == ("root", USER, 0o640)
+    project = control.file("/opt/awslogs-drift/project")
+    assert (project.user, project.group, project.mode) == ("root", USER, 0o750)
+    group_vars = control.file("/opt/awslogs-drift/project/inventory/group_vars/all/awslogs.yml")
+    assert (group_vars.group, group_vars.mode) == (USER, 0o640)
+    assert control.run_expect([1], "runuser -u nobody -- cat /opt/awslogs-drift/project/site.yml").rc == 1
+    # pip's environment file lives only while pip runs.
+    assert not control.file("/opt/awslogs-drift/.pip-environment").exists
+
+
+def test_the_fact_cache_of_the_runs_is_private(control: Any) -> None:
+    facts = control.file("/var/lib/awslogs-drift/facts")
+    assert (facts.user, facts.mode) == (USER, 0o700)
 
 
 def test_a_service_run_fixes_a_deleted_policy(control: Any) -> None:
@@ -89,6 +134,7 @@ def test_a_service_run_fixes_a_deleted_policy(control: Any) -> None:
     assert "awslogs-drift: drift fixed (exit 2) in " in journal
     assert "  [fixed] localhost: awslogs_iam : Put the agent's inline policy on the instance role" in journal
     assert "Invoked with" not in journal
+    assert "summary sent to CloudWatch Logs awslogs-drift-timer/timer%run$1" in journal
     assert iam().list_role_policies(RoleName=ROLE)["PolicyNames"] == [POLICY]
     report = control.file("/var/lib/awslogs-drift/reports/drift.json")
     assert report.user == USER

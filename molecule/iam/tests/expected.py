@@ -16,12 +16,9 @@ POLICY_DOCUMENT = {
                 "logs:DescribeLogStreams",
             ],
             "Resource": [
-                f"{PREFIX}containers/backend.log",
-                f"{PREFIX}containers/backend.log:log-stream:*",
-                f"{PREFIX}nginx/access.log",
-                f"{PREFIX}nginx/access.log:log-stream:*",
-                f"{PREFIX}nginx/error.log",
-                f"{PREFIX}nginx/error.log:log-stream:*",
+                f"{PREFIX}containers/backend.log:*",
+                f"{PREFIX}nginx/access.log:*",
+                f"{PREFIX}nginx/error.log:*",
             ],
         }
     ],
