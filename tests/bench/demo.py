@@ -35,6 +35,7 @@ FILES = {
 }
 CONTAINER_ARGS = (
     "--network", "host",
+    "--stop-signal", "SIGRTMIN+3",  # systemd shuts down on it: `docker restart` is a clean reboot
     "--cap-add", "SYS_ADMIN",
     "--security-opt", "seccomp=unconfined",
     "--cgroupns", "host",
