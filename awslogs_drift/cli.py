@@ -4,7 +4,7 @@ Exit codes: 0 no drift; 1 bad input (no inventory or no host matched, a
 playbook that fails its syntax check, a report path that cannot be written,
 bad arguments); 2 drift found and fixed; 3 drift remains (after the fix, or
 with --detect-only); 4 a host was unreachable, a run failed, or a play
-matched no host (without --limit); 5 another run holds the lock; 130 / 143
+matched no host (without --limit, --tags, --skip-tags); 5 another run holds the lock; 130 / 143
 stopped by SIGINT / SIGTERM (the report says in which phase).
 """
 
@@ -183,7 +183,8 @@ def execute(args: argparse.Namespace, watch: SignalWatch) -> ExitCode:
 
     # The lock covers the report too: two runs never write it at once.
     with exclusive(args.lock_file):
-        return _report(args, drift_fix(run, detect_only=args.detect_only, limited=bool(args.limit)))
+        narrowed = bool(args.limit or args.tags or args.skip_tags)
+        return _report(args, drift_fix(run, detect_only=args.detect_only, limited=narrowed))
 
 
 def _report(args: argparse.Namespace, outcome: DriftRun) -> ExitCode:

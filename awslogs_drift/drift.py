@@ -43,7 +43,10 @@ class DriftRun:
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     # The signal that stopped the run, and the phase it stopped.
     interrupted: StopSignalError | None = None
-    # With --limit a play may rightly match no host; without, every play must.
+    # With --limit a play may rightly match no host, and with --tags or
+    # --skip-tags a play whose tasks are all left out may too (the project's
+    # own guard plays, tagged like the play they guard, cover that case);
+    # otherwise every play must match a host.
     limited: bool = False
 
     @property

@@ -17,7 +17,7 @@ class ExitCode(IntEnum):
     # something, or --detect-only found drift and left it.
     DRIFT_REMAINS = 3
     # A host was unreachable, a run failed (a task failed on a host), or a
-    # play matched no host (without --limit: the inventory has no fleet).
+    # play matched no host (without --limit or tags: the inventory has no fleet).
     RUN_FAILED = 4
     # Another run holds the lock: this one did nothing.
     LOCKED = 5

@@ -9,7 +9,12 @@ play can stop before it touches a host or an AWS resource.
 (region, endpoint, credentials, names, retention), by their variable names.
 
 ``awslogs_agent_sections`` turns the list into the sections of the agent's
-``logs.conf``.
+``logs.conf``; ``awslogs_single_line`` is the templates' last guard against a
+value that would start a new line (a new section) in a file the agent reads.
+
+Every string that is rendered into a file must be one line of printable text
+without surrounding whitespace: the agent's INI parser reads a line break as a
+new key or section, and strips what surrounds a value.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import codecs
 import fnmatch
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -50,24 +56,49 @@ RETENTION_DAYS = (
     731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
 MIN_BUFFER_DURATION_MS = 5000
+# The agent's longest time range of one batch (MAX_TIME_RANGE_PER_BATCH): a
+# longer buffer holds lines for more than a day and cannot be sent as one put.
+MAX_BUFFER_DURATION_MS = 24 * 60 * 60 * 1000
 MAX_BATCH_COUNT = 10000
 MAX_BATCH_SIZE = 1024 * 1024
 MAX_NAME_LENGTH = 512
+# Longest value of each placeholder once the agent replaces it: an instance id
+# (i- and 17 hex digits), a Linux host name (HOST_NAME_MAX), an IPv4 address.
+PLACEHOLDER_MAX_LENGTHS = {"{instance_id}": 19, "{hostname}": 64, "{ip_address}": 15}
+# Section names the agent's configparser treats specially: [general] is
+# skipped in an additional config file, [DEFAULT] feeds every other section.
+RESERVED_SECTION_NAMES = frozenset(("general", "default"))
+DEFAULT_STATE_FILE = "/var/lib/awslogs/agent-state"
+# The agent's own files: shipping one would loop its log back into itself or
+# send its credentials and read positions to CloudWatch Logs.
+AGENT_CONFIG_FILES = (
+    "/etc/awslogs/awscli.conf",
+    "/etc/awslogs/awslogs.conf",
+    "/etc/awslogs/logging.conf",
+    "/etc/awslogs/proxy.conf",
+    "/etc/awslogs/config/logs.conf",
+)
+SQLITE_SIDE_FILES = ("", "-journal", "-wal", "-shm")
 
-STREAM_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-ENDPOINT_URL_RE = re.compile(r"^https?://[^/\s]+")
-IAM_ROLE_NAME_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,64}$")
-IAM_POLICY_NAME_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,128}$")
-LOG_GROUP_NAME_RE = re.compile(r"^[.\-_/#A-Za-z0-9]+$")
-FINGERPRINT_RE = re.compile(r"^(\d+)(?:-(\d+))?$")
+# Every pattern is used with fullmatch: `$` would also accept a trailing newline.
+STREAM_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
+ENDPOINT_URL_RE = re.compile(r"https?://[^/\s]+(/\S*)?")
+IAM_ROLE_NAME_RE = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
+IAM_POLICY_NAME_RE = re.compile(r"[A-Za-z0-9+=,.@_-]{1,128}")
+LOG_GROUP_NAME_RE = re.compile(r"[.\-_/#A-Za-z0-9]+")
+FINGERPRINT_RE = re.compile(r"([1-9][0-9]*)(?:-([1-9][0-9]*))?")
 PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
+WHOLE_NUMBER_RE = re.compile(r"[0-9]+")
+INSTANCE_ID_RE = re.compile(r"i-([0-9a-f]{8}|[0-9a-f]{17})")
+# A plain absolute path: logging.conf hands it to Python's eval inside quotes.
+PLAIN_PATH_RE = re.compile(r"(/[A-Za-z0-9._+@%,=~-]+)+")
 LOGROTATE_CHOICES = {
     "method": ("create", "copytruncate"),
     "frequency": ("daily", "weekly", "monthly"),
 }
 LOGROTATE_KEYS = frozenset(("method", "frequency", "rotate", "maxsize", "compress", "postrotate", "unless_policy"))
-LOGROTATE_SIZE_RE = re.compile(r"^\d+[kMG]?$")
+LOGROTATE_SIZE_RE = re.compile(r"[0-9]+[kMG]?")
 # How logrotate names a rotated copy: app.log.1, app.log.2.gz, app.log-20261125 (dateext).
 ROTATED_SUFFIXES = (".1", ".2.gz", "-20261125")
 CHOICES = {
@@ -77,18 +108,50 @@ CHOICES = {
 }
 
 
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be written as one INI/env/unit value, or None when it can."""
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            return f"must not contain control characters or line breaks (found {char!r})"
+    if value != value.strip():
+        return "must not begin or end with whitespace (the agent's parser strips it)"
+    return None
+
+
+def _is_secret(name: str) -> bool:
+    return name.endswith(("_secret_access_key", "_session_token"))
+
+
+def _text_errors(key: str, value: Any) -> list[str]:
+    """Every string in ``value`` (a string, or the keys and values of a mapping or list)."""
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem is None:
+            return []
+        return [f"{key} {problem}" + ("" if _is_secret(key) else f", got {value!r}")]
+    if isinstance(value, Mapping):
+        items: Iterable[Any] = (part for pair in value.items() for part in pair)
+    elif isinstance(value, list):
+        items = value
+    else:
+        return []
+    return [error for item in items for error in _text_errors(key, item)]
+
+
 def _label(index: int, stream: Any) -> str:
-    if isinstance(stream, Mapping) and stream.get("name"):
-        return f"awslogs_streams[{stream['name']}]"
+    name = stream.get("name") if isinstance(stream, Mapping) else None
+    if isinstance(name, str) and name and text_problem(name) is None:
+        return f"awslogs_streams[{name}]"
     return f"awslogs_streams[{index}]"
 
 
 def _as_int(value: Any) -> int | None:
+    """A whole number written with ASCII digits (int() also takes '²' or '٣', the agent's INI does not)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and WHOLE_NUMBER_RE.fullmatch(value):
         return int(value)
     return None
 
@@ -98,7 +161,7 @@ def _check_int(stream: Mapping, key: str, low: int | None, high: int | None) -> 
         return []
     number = _as_int(stream[key])
     if number is None:
-        return [f"{key} must be a whole number, got {stream[key]!r}"]
+        return [f"{key} must be a whole number written with the digits 0-9, got {stream[key]!r}"]
     if low is not None and number < low:
         return [f"{key} must be at least {low}, got {number}"]
     if high is not None and number > high:
@@ -110,17 +173,47 @@ def _check_name(stream: Mapping) -> list[str]:
     name = stream.get("name")
     if not isinstance(name, str) or not name:
         return ["name is required (a short word that names the stream)"]
-    if not STREAM_NAME_RE.match(name):
+    if not STREAM_NAME_RE.fullmatch(name):
         return [f"name {name!r} may hold only letters, digits, '.', '_' and '-'"]
+    if name.lower() in RESERVED_SECTION_NAMES:
+        return [
+            f"name {name!r} is a section name the agent reserves ([general] holds its settings and is "
+            "skipped in logs.conf, [DEFAULT] is merged into every other section); choose another name"
+        ]
     return []
 
 
-def _check_file(stream: Mapping) -> list[str]:
+def _glob_matches(pattern: str, path: str) -> bool:
+    """Whether glob.glob(pattern) returns ``path``: part by part; '*' crosses no '/' and matches no leading '.'."""
+    pattern_parts, path_parts = pattern.split("/"), path.split("/")
+    if len(pattern_parts) != len(path_parts):
+        return False
+    return all(
+        fnmatch.fnmatchcase(part, wanted) and (wanted.startswith(".") or not part.startswith("."))
+        for wanted, part in zip(pattern_parts, path_parts, strict=True)
+    )
+
+
+def agent_own_files(state_file: str = "", log_file: str = "") -> list[str]:
+    """The files the agent itself reads or writes (an empty state_file is the default one)."""
+    state_files = [(state_file or DEFAULT_STATE_FILE) + suffix for suffix in SQLITE_SIDE_FILES]
+    return [*AGENT_CONFIG_FILES, *state_files, *([log_file] if log_file else [])]
+
+
+def _check_file(stream: Mapping, own_files: Iterable[str]) -> list[str]:
     path = stream.get("file")
     if not isinstance(path, str) or not path:
         return ["file is required (the path or glob of the log file)"]
     if not path.startswith("/"):
         return [f"file must be an absolute path, got {path!r}"]
+    if path.endswith("/"):
+        return [f"file {path!r} names a directory; the agent reads only files: give a file or a glob of files"]
+    own = [candidate for candidate in own_files if _glob_matches(path, candidate)]
+    if own:
+        return [
+            f"file {path!r} matches the agent's own file {own[0]!r}; shipping it would send the agent's "
+            "state, credentials or log back through the agent"
+        ]
     return []
 
 
@@ -132,15 +225,22 @@ def _check_log_group_name(stream: Mapping) -> list[str]:
         return ["log_group_name must not be empty"]
     if len(group) > MAX_NAME_LENGTH:
         return [f"log_group_name is {len(group)} characters long, the limit is {MAX_NAME_LENGTH}"]
-    if not LOG_GROUP_NAME_RE.match(group):
-        bad = sorted({c for c in group if not LOG_GROUP_NAME_RE.match(c)})
+    if not LOG_GROUP_NAME_RE.fullmatch(group):
+        bad = sorted({c for c in group if not LOG_GROUP_NAME_RE.fullmatch(c)})
         return [f"log_group_name {group!r} has characters outside [.-_/#A-Za-z0-9]: {''.join(bad)!r}"]
     return []
 
 
+def _longest_stream_name(value: str) -> int:
+    return len(value) + sum(
+        value.count(placeholder) * (longest - len(placeholder))
+        for placeholder, longest in PLACEHOLDER_MAX_LENGTHS.items()
+    )
+
+
 def _check_log_stream_name(stream: Mapping) -> list[str]:
     value = stream.get("log_stream_name", DEFAULT_LOG_STREAM_NAME)
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value.strip():
         return ["log_stream_name must not be empty"]
     if len(value) > MAX_NAME_LENGTH:
         return [f"log_stream_name is {len(value)} characters long, the limit is {MAX_NAME_LENGTH}"]
@@ -153,6 +253,12 @@ def _check_log_stream_name(stream: Mapping) -> list[str]:
         errors.append(
             f"log_stream_name has unknown placeholder(s) {', '.join(unknown)}; "
             f"the agent knows {', '.join(sorted(PLACEHOLDERS))}"
+        )
+    elif _longest_stream_name(value) > MAX_NAME_LENGTH:
+        errors.append(
+            f"log_stream_name can be {_longest_stream_name(value)} characters long once the agent replaces "
+            f"its placeholders (up to {', '.join(f'{k} {v}' for k, v in PLACEHOLDER_MAX_LENGTHS.items())} "
+            f"characters), the limit is {MAX_NAME_LENGTH}"
         )
     return errors
 
@@ -245,11 +351,13 @@ def _check_fingerprint(stream: Mapping) -> list[str]:
     if "file_fingerprint_lines" not in stream:
         return []
     value = str(stream["file_fingerprint_lines"])
-    match = FINGERPRINT_RE.match(value)
+    match = FINGERPRINT_RE.fullmatch(value)
     if not match:
-        return [f"file_fingerprint_lines must be N or N-M (line numbers), got {value!r}"]
+        return [
+            f"file_fingerprint_lines must be N or N-M (line numbers from 1, digits 0-9, no leading zero), got {value!r}"
+        ]
     first, last = int(match.group(1)), int(match.group(2) or match.group(1))
-    if first < 1 or last < first:
+    if last < first:
         return [f"file_fingerprint_lines {value!r} must count from line 1 and end at or after its start"]
     return []
 
@@ -284,7 +392,7 @@ def _check_logrotate(stream: Mapping) -> list[str]:
     copies = _as_int(policy.get("rotate", 0))
     if copies is None or copies < 0:
         errors.append(f"logrotate.rotate must be a whole number of copies to keep, got {policy['rotate']!r}")
-    if "maxsize" in policy and not LOGROTATE_SIZE_RE.match(str(policy["maxsize"])):
+    if "maxsize" in policy and not LOGROTATE_SIZE_RE.fullmatch(str(policy["maxsize"])):
         errors.append(f"logrotate.maxsize must be a size like 100M, 512k or 1G, got {policy['maxsize']!r}")
     if "compress" in policy and not isinstance(policy["compress"], bool):
         errors.append(f"logrotate.compress must be true or false, got {policy['compress']!r}")
@@ -325,12 +433,11 @@ def _check_unknown(stream: Mapping) -> list[str]:
 
 STREAM_CHECKS = (
     _check_name,
-    _check_file,
     _check_log_group_name,
     _check_log_stream_name,
     _check_choices,
     _check_encoding,
-    lambda s: _check_int(s, "buffer_duration", MIN_BUFFER_DURATION_MS, None),
+    lambda s: _check_int(s, "buffer_duration", MIN_BUFFER_DURATION_MS, MAX_BUFFER_DURATION_MS),
     lambda s: _check_int(s, "batch_count", 1, MAX_BATCH_COUNT),
     lambda s: _check_int(s, "batch_size", 1, MAX_BATCH_SIZE),
     _check_multi_line,
@@ -368,6 +475,14 @@ def _duplicate_errors(streams: list[Mapping]) -> list[str]:
     return errors
 
 
+def _stream_errors(stream: Mapping, own_files: list[str]) -> list[str]:
+    # Text that cannot be written as one line is the real cause: report it alone.
+    text = [error for key, value in stream.items() for error in _text_errors(str(key), value)]
+    if text:
+        return text
+    return [*_check_file(stream, own_files), *(error for check in STREAM_CHECKS for error in check(stream))]
+
+
 # Agent options a role may give every stream that does not set its own (awslogs_stream_defaults).
 DEFAULTABLE_OPTIONS = ("buffer_duration", "batch_count", "batch_size")
 
@@ -378,10 +493,13 @@ def _with_defaults(streams: list, defaults: Mapping | None) -> list:
     return [{**defaults, **stream} if isinstance(stream, Mapping) else stream for stream in streams]
 
 
-def awslogs_stream_errors(streams: Any, defaults: Mapping | None = None) -> list[str]:
+def awslogs_stream_errors(
+    streams: Any, defaults: Mapping | None = None, state_file: str = "", log_file: str = ""
+) -> list[str]:
     """Return every problem in the stream list, each naming stream and key.
 
     ``defaults`` (awslogs_stream_defaults) are checked as part of every stream that does not override them.
+    ``state_file`` and ``log_file`` are the agent's own files, which no stream may ship.
     """
     if not isinstance(streams, list) or not streams:
         return ["awslogs_streams must be a non-empty list of stream definitions"]
@@ -389,16 +507,52 @@ def awslogs_stream_errors(streams: Any, defaults: Mapping | None = None) -> list
     if unknown:
         return [f"awslogs_stream_defaults may set only {', '.join(DEFAULTABLE_OPTIONS)}, not {', '.join(unknown)}"]
     streams = _with_defaults(streams, defaults)
+    own_files = agent_own_files(state_file, log_file)
     errors = []
     for index, stream in enumerate(streams):
         if not isinstance(stream, Mapping):
             errors.append(f"awslogs_streams[{index}] must be a mapping, got {type(stream).__name__}")
             continue
-        for check in STREAM_CHECKS:
-            errors.extend(f"{_label(index, stream)}.{message}" for message in check(stream))
+        errors.extend(f"{_label(index, stream)}.{message}" for message in _stream_errors(stream, own_files))
     if not errors:
         errors.extend(_duplicate_errors(streams))
     return errors
+
+
+def _present(streams: Iterable[Mapping]) -> list[Mapping]:
+    return [stream for stream in streams if stream.get("state", "present") != "absent"]
+
+
+def awslogs_instance_id_streams(streams: Iterable[Mapping]) -> list[str]:
+    """Names of the shipped streams whose log_stream_name uses {instance_id}."""
+    return [
+        str(stream["name"])
+        for stream in _present(streams)
+        if "{instance_id}" in str(stream.get("log_stream_name", DEFAULT_LOG_STREAM_NAME))
+    ]
+
+
+def awslogs_file_errors(streams: Iterable[Mapping], found: Iterable[Mapping]) -> list[str]:
+    """Streams whose ``file`` matches only directories among the paths the host's glob returned.
+
+    ``found`` holds ``{'path': ..., 'isdir': ...}`` per match.
+    """
+    errors = []
+    for stream in _present(streams):
+        pattern = str(stream["file"])
+        matches = [entry for entry in found if _glob_matches(pattern, entry["path"])]
+        if matches and all(entry.get("isdir") for entry in matches):
+            errors.append(
+                f"awslogs_streams[{stream['name']}].file {pattern!r} is a directory on this host "
+                f"({', '.join(sorted(entry['path'] for entry in matches))}); the agent reads only files "
+                "and would never read it: give a file or a glob of files"
+            )
+    return errors
+
+
+def awslogs_stream_files(streams: Iterable[Mapping]) -> list[str]:
+    """The ``file`` globs of the shipped streams."""
+    return [str(stream["file"]) for stream in _present(streams)]
 
 
 def _resolve(value: str, placeholders: Mapping[str, str]) -> str:
@@ -419,9 +573,7 @@ def awslogs_agent_sections(
     """
     placeholders = {"{instance_id}": instance_id}
     sections = []
-    for stream in _with_defaults(list(streams), defaults):
-        if stream.get("state", "present") == "absent":
-            continue
+    for stream in _present(_with_defaults(list(streams), defaults)):
         options = []
         for key in AGENT_OPTIONS:
             value = stream.get(key, DEFAULT_LOG_STREAM_NAME if key == "log_stream_name" else None)
@@ -434,19 +586,35 @@ def awslogs_agent_sections(
     return sections
 
 
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def awslogs_single_line(value: Any) -> str:
+    """The templates' last guard: ``value`` as text, refused when it would start a new line."""
+    text = str(value)
+    if LINE_BREAKS & set(text):
+        raise ValueError(f"refusing to render a line break into the agent's configuration: {text!r}")
+    return text
+
+
+def _is_plain_path(value: Any) -> bool:
+    return bool(PLAIN_PATH_RE.fullmatch(str(value))) and not {".", ".."} & set(str(value).split("/"))
+
+
+PLAIN_PATH = "a plain absolute path (letters, digits and ._+@%,=~- between slashes)"
 # By the ending of the variable's name: what a good value is, and what to say.
 SETTING_RULES: tuple[tuple[str, Any, str], ...] = (
     ("_env_name", bool, "must be set (the Elastic Beanstalk environment name)"),
-    ("_region", lambda value: REGION_RE.match(str(value)), "must be a region name like eu-west-1"),
+    ("_region", lambda value: REGION_RE.fullmatch(str(value)), "must be a region name like eu-west-1"),
     (
         "_endpoint_url",
-        lambda value: value == "" or ENDPOINT_URL_RE.match(str(value)),
+        lambda value: value == "" or ENDPOINT_URL_RE.fullmatch(str(value)),
         "must be empty or an http(s) URL",
     ),
-    ("_role_name", lambda value: IAM_ROLE_NAME_RE.match(str(value)), "must be 1-64 of letters, digits and +=,.@_-"),
+    ("_role_name", lambda value: IAM_ROLE_NAME_RE.fullmatch(str(value)), "must be 1-64 of letters, digits and +=,.@_-"),
     (
         "_policy_name",
-        lambda value: IAM_POLICY_NAME_RE.match(str(value)),
+        lambda value: IAM_POLICY_NAME_RE.fullmatch(str(value)),
         "must be 1-128 of letters, digits and +=,.@_-",
     ),
     (
@@ -454,22 +622,39 @@ SETTING_RULES: tuple[tuple[str, Any, str], ...] = (
         lambda value: _as_int(value) in RETENTION_DAYS,
         f"must be a retention CloudWatch Logs accepts ({', '.join(map(str, RETENTION_DAYS))})",
     ),
+    (
+        "_instance_id",
+        lambda value: value == "" or INSTANCE_ID_RE.fullmatch(str(value)),
+        "must be empty or an EC2 instance id (i- and 8 or 17 hex digits)",
+    ),
+    ("_venv", _is_plain_path, f"must be {PLAIN_PATH}"),
+    ("_state_file", _is_plain_path, f"must be {PLAIN_PATH}"),
+    ("_log_file", lambda value: value == "" or _is_plain_path(value), f"must be empty or {PLAIN_PATH}"),
 )
 KEY_ID_SUFFIX = "_aws_access_key_id"
 SECRET_SUFFIX = "_aws_secret_access_key"
 
 
+def _show(name: str, value: Any) -> str:
+    return "(hidden)" if _is_secret(name) else json.dumps(value, default=str)
+
+
 def awslogs_setting_errors(settings: Mapping[str, Any]) -> list[str]:
     """Check settings given as {variable name: value}; one message per problem, naming the variable.
 
-    The rule follows the name's ending (``awslogs_region`` and ``awslogs_iam_region``
-    are both regions); an access key id and its secret key go together.
+    Every string (or string in a list) must be one line without surrounding
+    whitespace; then the rule follows the name's ending (``awslogs_region`` and
+    ``awslogs_iam_region`` are both regions); an access key id and its secret key go together.
     """
     errors = []
     for name, value in settings.items():
+        text = _text_errors(name, value)
+        if text:
+            errors.extend(text)
+            continue
         for suffix, good, rule in SETTING_RULES:
             if name.endswith(suffix) and not good(value):
-                errors.append(f"{name} {rule}, got {json.dumps(value, default=str)}")
+                errors.append(f"{name} {rule}, got {_show(name, value)}")
         if name.endswith(KEY_ID_SUFFIX):
             secret = name[: -len(KEY_ID_SUFFIX)] + SECRET_SUFFIX
             if secret in settings and bool(value) != bool(settings[secret]):
@@ -483,4 +668,8 @@ class FilterModule:
             "awslogs_stream_errors": awslogs_stream_errors,
             "awslogs_setting_errors": awslogs_setting_errors,
             "awslogs_agent_sections": awslogs_agent_sections,
+            "awslogs_instance_id_streams": awslogs_instance_id_streams,
+            "awslogs_stream_files": awslogs_stream_files,
+            "awslogs_file_errors": awslogs_file_errors,
+            "awslogs_single_line": awslogs_single_line,
         }

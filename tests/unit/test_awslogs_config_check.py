@@ -1,45 +1,108 @@
-"""Unit tests of the check the restart handler runs on the host."""
+"""Unit tests of the check of the new configuration, run on the host before it replaces the old one."""
 
 import importlib.util
+import io
+import json
 from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "roles" / "awslogs" / "files" / "awslogs_config_check.py"
-_spec = importlib.util.spec_from_file_location("awslogs_config_check", SCRIPT)
-config_check = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(config_check)
+FILES = Path(__file__).resolve().parents[2] / "roles" / "awslogs" / "files"
+
+
+def load(name: str):
+    spec = importlib.util.spec_from_file_location(name, FILES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+config_check = load("awslogs_config_check")
 
 GENERAL = "[general]\nstate_file = /var/lib/awslogs/agent-state\n"
 STREAM = "[backend]\nfile = /var/log/app.log\nlog_group_name = /app\nbuffer_duration = 5000\n"
+LOGGING = "[handler_agent]\nclass = handlers.WatchedFileHandler\nargs = ('/var/log/100%%.log',)\n"
 
 
-@pytest.fixture
-def layout(tmp_path):
-    def write(general: str, streams: str) -> tuple[str, str]:
-        (tmp_path / "awslogs.conf").write_text(general)
-        (tmp_path / "config").mkdir()
-        (tmp_path / "config" / "logs.conf").write_text(streams)
-        return str(tmp_path / "awslogs.conf"), str(tmp_path / "config")
-
-    return write
+def check(capsys, *items) -> tuple[int, str]:
+    keys = ("check", "content", "sections")
+    files = [{"path": "f", **dict(zip(keys[: len(item)], item, strict=True))} for item in items]
+    code = config_check.main(io.StringIO(json.dumps(files)))
+    return code, capsys.readouterr().err
 
 
-def test_a_good_configuration_passes(layout, capsys):
-    assert config_check.main(*layout(GENERAL, STREAM)) == 0
-    assert capsys.readouterr().err == ""
+def test_a_good_configuration_passes(capsys):
+    assert check(capsys, ("general", GENERAL), ("streams", STREAM, ["backend"]), ("logging", LOGGING)) == (0, "")
 
 
 @pytest.mark.parametrize(
-    ("general", "streams", "problem"),
+    ("item", "problem"),
     [
-        ("[general]\n", STREAM, "[general] needs a state_file"),
-        (GENERAL, "[backend]\nlog_group_name = /app\n", "[backend] has no file"),
-        (GENERAL, "[backend]\nfile = /x\n", "[backend] has no log_group_name"),
-        (GENERAL, STREAM.replace("5000", "5s"), "[backend] buffer_duration is not a number"),
-        (GENERAL, "not an ini file", "File contains no section headers"),
+        (("general", "[general]\n"), "must hold exactly [general] with a state_file"),
+        (("general", GENERAL + "[web]\nfile = /x\n"), "must hold exactly [general]"),
+        (("general", "[DEFAULT]\nfile = /x\n" + GENERAL), "has a [DEFAULT] section"),
+        (("streams", "[backend]\nlog_group_name = /app\n", ["backend"]), "[backend] has no file"),
+        (("streams", "[backend]\nfile = /x\n", ["backend"]), "[backend] has no log_group_name"),
+        (("streams", STREAM + "[zz]\nfile = /etc/shadow\nlog_group_name = /app\n", ["backend"]),
+         "has the sections ['backend', 'zz'], the streams are ['backend']"),
+        (("streams", STREAM + "multi_line_start_pattern = ^a\n  [zz]\n", ["backend"]), "spans several lines"),
+        (("streams", STREAM.replace("5000", "5s"), ["backend"]), "[backend] buffer_duration '5s' is not a whole"),
+        (("streams", STREAM + "datetime_format = %Y-%Q\n", ["backend"]), "datetime_format '%Y-%Q' is not a format"),
+        (("streams", STREAM + "encoding = klingon\n", ["backend"]), "encoding 'klingon' is unknown"),
+        (("streams", STREAM + "file_fingerprint_lines = 0\n", ["backend"]), "file_fingerprint_lines '0' is not"),
+        (("streams", STREAM + "time_zone = CET\n", ["backend"]), "time_zone 'CET' is not one of UTC, LOCAL"),
+        (("streams", STREAM + "multi_line_start_pattern = (\n", ["backend"]), "is not a regular expression"),
+        (("streams", "not an ini file", []), "File contains no section headers"),
+        (("logging", LOGGING.replace("%%", "%")), "cannot be read by logging.config"),
+        (("logging", LOGGING.replace("'/var/log/100%%.log'", "__import__('os')")), "is not one absolute path"),
     ],
-)
-def test_a_broken_configuration_is_refused_with_the_reason(layout, capsys, general, streams, problem):
-    assert config_check.main(*layout(general, streams)) == 1
-    assert problem in capsys.readouterr().err
+)  # fmt: skip
+def test_a_configuration_the_agent_would_misread_is_refused_with_the_reason(capsys, item, problem):
+    code, err = check(capsys, item)
+    assert code == 1
+    assert problem in err
+
+
+def test_the_datetime_format_with_a_time_zone_offset_passes(capsys):
+    assert check(capsys, ("streams", STREAM + "datetime_format = %d/%b/%Y:%H:%M:%S %z\n", ["backend"])) == (0, "")
+
+
+health_check = load("awslogs_health_check")
+
+
+def test_the_health_check_reads_errors_logged_since_the_restart_only(tmp_path):
+    log = tmp_path / "awslogs.log"
+    log.write_text(
+        "2026-11-25 04:59:59,001 WARNING MainThread cwlogs.push The encoding 'x' is unknown, using default\n"
+        "2026-11-25 05:00:01,001 INFO MainThread cwlogs.push Loading additional configs\n"
+        "2026-11-25 05:00:02,001 WARNING MainThread cwlogs.push Detected wrong logging config: boom\n"
+        "Traceback (most recent call last):\n"
+    )
+    assert health_check.log_file_errors(str(log), "2026-11-25 05:00:00") == [
+        "2026-11-25 05:00:02,001 WARNING MainThread cwlogs.push Detected wrong logging config: boom",
+        "Traceback (most recent call last):",
+    ]
+    assert health_check.log_file_errors(str(tmp_path / "missing.log"), "2026-11-25 05:00:00") == []
+
+
+def test_the_restart_time_comes_from_systemd():
+    assert health_check.since_restart({"ActiveEnterTimestamp": "Wed 2026-11-25 05:00:00 UTC"}) == "2026-11-25 05:00:00"
+    assert health_check.since_restart({"ActiveEnterTimestamp": ""}) is None
+
+
+host_probe = load("awslogs_host_probe")
+
+
+def test_the_host_probe_sees_globs_the_config_folder_and_a_pending_restart(tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "logs.conf").write_text("")
+    (tmp_path / "config" / "extra.conf~").write_text("")
+    (tmp_path / "config" / "subdir").mkdir()
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "app.log").write_text("")
+    answer = host_probe.probe(str(tmp_path / "config"), str(tmp_path / "pending"), [str(tmp_path / "*")])
+    assert answer["config_files"] == [str(tmp_path / "config" / "extra.conf~"), str(tmp_path / "config" / "logs.conf")]
+    assert answer["restart_pending"] is False
+    assert {(Path(m["path"]).name, m["isdir"]) for m in answer["matches"]} == {
+        ("app.log", False), ("config", True), ("logs", True)
+    }  # fmt: skip

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from awslogs_streams import RETENTION_DAYS, awslogs_agent_sections, awslogs_setting_errors, awslogs_stream_errors
+from awslogs_streams import (
+    RETENTION_DAYS,
+    awslogs_agent_sections,
+    awslogs_file_errors,
+    awslogs_instance_id_streams,
+    awslogs_setting_errors,
+    awslogs_single_line,
+    awslogs_stream_errors,
+    awslogs_stream_files,
+)
 
 GROUP = "/aws/elasticbeanstalk/myapp-prd/var/log/containers/backend.log"
 
@@ -161,6 +170,129 @@ def test_good_settings_pass_and_a_key_without_its_secret_does_not():
     assert awslogs_setting_errors({"awslogs_aws_access_key_id": "AKIA", "awslogs_aws_secret_access_key": ""}) == [
         "awslogs_aws_access_key_id and awslogs_aws_secret_access_key go together"
     ]
+
+
+NOT_ONE_LINE = "must not contain control characters or line breaks"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"name": "backend\n"}, f"awslogs_streams[0].name {NOT_ONE_LINE}"),
+        ({"log_group_name": GROUP + "\n"}, f"awslogs_streams[backend].log_group_name {NOT_ONE_LINE}"),
+        ({"file": "/var/log/a.log\n[x]"}, f"awslogs_streams[backend].file {NOT_ONE_LINE}"),
+        ({"log_stream_name": "a\u2028b"}, f"awslogs_streams[backend].log_stream_name {NOT_ONE_LINE}"),
+        ({"datetime_format": "%Y\r"}, f"awslogs_streams[backend].datetime_format {NOT_ONE_LINE}"),
+        ({"encoding": "utf_8\x00"}, f"awslogs_streams[backend].encoding {NOT_ONE_LINE}"),
+        ({"kms_key_id": "k\n"}, f"awslogs_streams[backend].kms_key_id {NOT_ONE_LINE}"),
+        ({"tags": {"team\n": "x"}}, f"awslogs_streams[backend].tags {NOT_ONE_LINE}"),
+        ({"datetime_format": "%Y "}, "awslogs_streams[backend].datetime_format must not begin or end with whitespace"),
+        ({"name": "general"}, "awslogs_streams[general].name 'general' is a section name the agent reserves"),
+        ({"name": "GENERAL"}, "awslogs_streams[GENERAL].name 'GENERAL' is a section name the agent reserves"),
+        ({"name": "default"}, "awslogs_streams[default].name 'default' is a section name the agent reserves"),
+        ({"batch_count": "²"}, "awslogs_streams[backend].batch_count must be a whole number written with the digits"),
+        ({"batch_size": "\u0665"}, "awslogs_streams[backend].batch_size must be a whole number"),
+        ({"buffer_duration": 10**30}, "awslogs_streams[backend].buffer_duration must be at most 86400000"),
+        ({"buffer_duration": 5000.5}, "awslogs_streams[backend].buffer_duration must be a whole number"),
+        ({"log_stream_name": "   "}, "awslogs_streams[backend].log_stream_name must not begin or end with whitespace"),
+        ({"log_stream_name": "s" * 498 + "{instance_id}"}, "log_stream_name can be 517 characters long once"),
+        ({"log_stream_name": "s" * 450 + "{hostname}"}, "log_stream_name can be 514 characters long once"),
+        ({"file_fingerprint_lines": "\u0661"}, "awslogs_streams[backend].file_fingerprint_lines must be N or N-M"),
+        ({"file_fingerprint_lines": "01"}, "awslogs_streams[backend].file_fingerprint_lines must be N or N-M"),
+        ({"file": "/var/log/nginx/"}, "awslogs_streams[backend].file '/var/log/nginx/' names a directory"),
+        ({"file": "/var/lib/awslogs/*"}, "file '/var/lib/awslogs/*' matches the agent's own file"),
+        ({"file": "/var/lib/awslogs/agent-state-wal"}, "matches the agent's own file"),
+        ({"file": "/etc/awslogs/*"}, "file '/etc/awslogs/*' matches the agent's own file '/etc/awslogs/awscli.conf'"),
+    ],
+)
+def test_input_that_would_reach_the_agent_unchecked_is_refused(overrides, expected):
+    errors = awslogs_stream_errors([stream(**overrides)])
+    assert any(expected in error for error in errors), errors
+
+
+def test_only_the_real_cause_is_reported_for_a_value_that_is_not_one_line():
+    assert awslogs_stream_errors([stream(buffer_duration="5000\n")]) == [
+        f"awslogs_streams[backend].buffer_duration {NOT_ONE_LINE} (found '\\n'), got '5000\\n'"
+    ]
+
+
+def test_globs_match_the_agent_files_the_way_glob_does():
+    assert awslogs_stream_errors([stream(file="/var/lib/*/agent-state")])
+    assert awslogs_stream_errors([stream(file="/var/log/*.log")], log_file="/var/log/awslogs.log")
+    assert awslogs_stream_errors([stream(file="/var/log/*.log")], log_file="/var/log/agent/awslogs.log") == []
+    assert awslogs_stream_errors([stream(file="/var/lib/awslogs/*.log")], state_file="/srv/state/agent") == []
+    assert awslogs_stream_errors([stream(file="/srv/*/.agent")], state_file="/srv/state/.agent")
+    assert awslogs_stream_errors([stream(file="/srv/state/*.log")], state_file="/srv/state/.agent.log") == []
+
+
+def test_a_stream_name_at_the_limit_after_substitution_passes():
+    assert awslogs_stream_errors([stream(log_stream_name="s" * 493 + "{instance_id}")]) == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"awslogs_region": "eu-west-1\n"}, f"awslogs_region {NOT_ONE_LINE} (found '\\n'), got 'eu-west-1\\n'"),
+        ({"awslogs_iam_role_name": "role\n"}, f"awslogs_iam_role_name {NOT_ONE_LINE}"),
+        ({"awslogs_endpoint_url": "https://logs.example\nx = 1"}, f"awslogs_endpoint_url {NOT_ONE_LINE}"),
+        ({"awslogs_endpoint_url": "https://logs.example x"}, "awslogs_endpoint_url must be empty or an http(s) URL"),
+        ({"awslogs_aws_access_key_id": "AKIA\n"}, f"awslogs_aws_access_key_id {NOT_ONE_LINE}"),
+        ({"awslogs_aws_secret_access_key": "s3cr3t\n"}, f"awslogs_aws_secret_access_key {NOT_ONE_LINE} (found '\\n')"),
+        ({"awslogs_pip_packages": ["awscli==1\n"]}, f"awslogs_pip_packages {NOT_ONE_LINE}"),
+        ({"awslogs_log_file": "/var/log/a'.log"}, "awslogs_log_file must be empty or a plain absolute path"),
+        ({"awslogs_log_file": "/var/log/../a.log"}, "awslogs_log_file must be empty or a plain absolute path"),
+        ({"awslogs_state_file": "state"}, "awslogs_state_file must be a plain absolute path"),
+        ({"awslogs_venv": "/opt/aws logs"}, "awslogs_venv must be a plain absolute path"),
+        ({"awslogs_instance_id": "i-0123\n"}, f"awslogs_instance_id {NOT_ONE_LINE}"),
+        ({"awslogs_instance_id": "web-1"}, "awslogs_instance_id must be empty or an EC2 instance id"),
+    ],
+)
+def test_every_rendered_setting_is_one_plain_line(settings, expected):
+    errors = awslogs_setting_errors(settings)
+    assert len(errors) == 1
+    assert errors[0].startswith(expected), errors
+
+
+def test_a_secret_is_never_echoed():
+    assert "s3cr3t" not in " ".join(awslogs_setting_errors({"awslogs_aws_secret_access_key": " s3cr3t"}))
+
+
+def test_good_paths_and_ids_pass():
+    assert (
+        awslogs_setting_errors(
+            {
+                "awslogs_log_file": "/var/log/awslogs/agent%1.log",
+                "awslogs_state_file": "/var/lib/awslogs/agent-state",
+                "awslogs_instance_id": "i-0123456789abcdef0",
+                "awslogs_venv": "/opt/awslogs",
+            }
+        )
+        == []
+    )
+
+
+def test_the_template_guard_refuses_every_line_break():
+    assert awslogs_single_line(5000) == "5000"
+    for text in ("a\nb", "a\rb", "a\x0bb", "a\x85b", "a\u2028b"):
+        with pytest.raises(ValueError, match="refusing to render a line break"):
+            awslogs_single_line(text)
+
+
+def test_the_streams_using_the_instance_id_and_their_files():
+    streams = [stream(), stream(name="web", log_stream_name="{hostname}"), stream(name="old", state="absent")]
+    assert awslogs_instance_id_streams(streams) == ["backend"]
+    assert awslogs_stream_files(streams) == ["/var/log/containers/backend*.log"] * 2
+
+
+def test_a_file_that_matches_only_directories_is_refused():
+    found = [{"path": "/var/log/nginx", "isdir": True}]
+    assert awslogs_file_errors([stream(file="/var/log/nginx")], found) == [
+        "awslogs_streams[backend].file '/var/log/nginx' is a directory on this host (/var/log/nginx); "
+        "the agent reads only files and would never read it: give a file or a glob of files"
+    ]
+    both = [*found, {"path": "/var/log/nginx.log", "isdir": False}]
+    assert awslogs_file_errors([stream(file="/var/log/nginx*")], both) == []
+    assert awslogs_file_errors([stream(file="/var/log/app.log")], []) == []
 
 
 def test_stream_defaults_go_under_every_stream_and_are_checked():

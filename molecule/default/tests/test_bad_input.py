@@ -3,6 +3,7 @@ before the host or the endpoint changes."""
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from conftest import GROUPS
@@ -11,6 +12,10 @@ from tests.bench.playbook import run_site
 
 FILE = "/var/log/containers/backend*.log"
 GROUP = GROUPS["backend"]
+BACKEND = "awslogs_streams[backend]"
+NOT_ONE_LINE = "must not contain control characters or line breaks"
+SPACES = "must not begin or end with whitespace"
+INJECTION = f"^\\d{{4}}-\n[zz]\nfile = /etc/shadow\nlog_group_name = {GROUP}\nlog_stream_name = x"
 
 
 def streams(**overrides) -> dict:
@@ -61,26 +66,114 @@ CASES = {
         {"awslogs_region": "mars-north-1a"},
         'awslogs_iam_region must be a region name like eu-west-1, got \\"mars-north-1a\\"',
     ),
+    # Issue 8: the example that wrote a second section shipping /etc/shadow into an allowed group.
+    "newline injects a section": (
+        streams(multi_line_start_pattern=INJECTION),
+        f"{BACKEND}.multi_line_start_pattern {NOT_ONE_LINE}",
+    ),
+    "newline in file": (streams(file=f"{FILE}\n[x]"), f"{BACKEND}.file {NOT_ONE_LINE}"),
+    "newline in stream name": (
+        streams(log_stream_name="a\nfile = /etc/shadow"),
+        f"{BACKEND}.log_stream_name {NOT_ONE_LINE}",
+    ),
+    "newline in datetime format": (streams(datetime_format="%Y\n[x]"), f"{BACKEND}.datetime_format {NOT_ONE_LINE}"),
+    "newline in encoding": (streams(encoding="utf_8\n[x]"), f"{BACKEND}.encoding {NOT_ONE_LINE}"),
+    "carriage return in group": (streams(log_group_name=GROUP + "\r"), f"{BACKEND}.log_group_name {NOT_ONE_LINE}"),
+    "trailing newline in name": (streams(name="backend\n"), f"awslogs_streams[0].name {NOT_ONE_LINE}"),
+    "newline in kms key": (streams(kms_key_id="arn:aws:kms:x\n"), f"{BACKEND}.kms_key_id {NOT_ONE_LINE}"),
+    "newline in a tag": (streams(tags={"team": "a\nb"}), f"{BACKEND}.tags {NOT_ONE_LINE}"),
+    "leading space in pattern": (
+        streams(multi_line_start_pattern=" ERROR"),
+        f"{BACKEND}.multi_line_start_pattern {SPACES}",
+    ),
+    "trailing newline in region": ({"awslogs_region": "ap-northeast-2\n"}, f"awslogs_iam_region {NOT_ONE_LINE}"),
+    "newline in endpoint": (
+        {"awslogs_endpoint_url": "http://127.0.0.1:5101\nregion = us-east-1"},
+        f"awslogs_endpoint_url {NOT_ONE_LINE}",
+    ),
+    "newline in access key id": (
+        {"awslogs_aws_access_key_id": "testing\n[x]"},
+        f"awslogs_aws_access_key_id {NOT_ONE_LINE}",
+    ),
+    "newline in session token": ({"awslogs_aws_session_token": "t\n[x]"}, f"awslogs_aws_session_token {NOT_ONE_LINE}"),
+    "newline in proxy": ({"awslogs_https_proxy": "http://proxy:3128\nX=1"}, f"awslogs_https_proxy {NOT_ONE_LINE}"),
+    "quote in log file": (
+        {"awslogs_log_file": "/var/log/a.log'+__import__('os').system('touch /pwned')+'"},
+        "awslogs_log_file must be empty or a plain absolute path",
+    ),
+    "relative log file": (
+        {"awslogs_log_file": "awslogs.log"},
+        "awslogs_log_file must be empty or a plain absolute path",
+    ),
+    "relative state file": ({"awslogs_state_file": "state"}, "awslogs_state_file must be a plain absolute path"),
+    "bad instance id": ({"awslogs_instance_id": "web-1"}, "awslogs_instance_id must be empty or an EC2 instance id"),
+    "section general": (streams(name="general"), "awslogs_streams[general].name 'general' is a section name the agent"),
+    "section DEFAULT": (streams(name="DEFAULT"), "awslogs_streams[DEFAULT].name 'DEFAULT' is a section name the agent"),
+    "section Default": (streams(name="Default"), "awslogs_streams[Default].name 'Default' is a section name the agent"),
+    "superscript batch count": (streams(batch_count="²"), f"{BACKEND}.batch_count must be a whole number"),
+    "arabic digit fingerprint": (
+        streams(file_fingerprint_lines="\u0661"),
+        f"{BACKEND}.file_fingerprint_lines must be N or N-M",
+    ),
+    "huge buffer": (streams(buffer_duration=10**30), f"{BACKEND}.buffer_duration must be at most 86400000"),
+    "blank stream name": (streams(log_stream_name="   "), f"{BACKEND}.log_stream_name {SPACES}"),
+    "long after substitution": (
+        streams(log_stream_name="s" * 498 + "{instance_id}"),
+        f"{BACKEND}.log_stream_name can be 517 characters long once the agent replaces its placeholders",
+    ),
+    "ships the state file": (
+        streams(file="/var/lib/awslogs/*"),
+        f"{BACKEND}.file '/var/lib/awslogs/*' matches the agent's own",
+    ),
+    "ships the credentials": (streams(file="/etc/awslogs/*.conf"), f"{BACKEND}.file '/etc/awslogs/*.conf' matches"),
+    "ships its own log": (
+        {**streams(file="/var/log/aws*.log"), "awslogs_log_file": "/var/log/awslogs.log"},
+        f"{BACKEND}.file '/var/log/aws*.log' matches the agent's own file '/var/log/awslogs.log'",
+    ),
+    # Checked on the host, before anything on it changes.
+    "file is a directory": (streams(file="/var/log"), f"{BACKEND}.file '/var/log' is a directory on this host"),
+    "instance id off EC2": (
+        {"awslogs_instance_id": ""},
+        "awslogs_streams[backend].log_stream_name, awslogs_streams[nginx-access].log_stream_name, "
+        "awslogs_streams[nginx-error].log_stream_name uses {instance_id}, but this host is not an EC2 instance",
+    ),
 }
 
 
 def _host_state(host) -> str:
-    files = host.run("cat /etc/awslogs/awscli.conf /etc/awslogs/awslogs.conf /etc/awslogs/config/logs.conf").stdout
-    started = host.run("systemctl show --property ActiveEnterTimestamp awslogsd").stdout
-    return hashlib.sha256((files + started).encode()).hexdigest()
+    """The agent's files (all of /etc/awslogs), the pending-restart marker and the agent's start time."""
+    state = host.run(
+        "find /etc/awslogs /var/lib/awslogs -maxdepth 2 -type f ! -name 'agent-state*' -exec sha1sum {} +;"
+        " systemctl show --property ActiveEnterTimestamp awslogsd"
+    ).stdout
+    return hashlib.sha256(state.encode()).hexdigest()
 
 
 def _endpoint_state(logs) -> list:
     return sorted((g["logGroupName"], g.get("retentionInDays")) for g in logs.describe_log_groups()["logGroups"])
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_input_fails_clearly_and_changes_nothing(host, logs, inventory, tmp_path, case):
-    extra_vars, message = CASES[case]
-    (tmp_path / "bad.json").write_text(json.dumps(extra_vars))
+@pytest.fixture(scope="module")
+def bad_runs(host, logs, inventory, tmp_path_factory):
+    """Every case runs site.yml, side by side (each takes seconds, nearly all of it Ansible starting up);
+    the host and the endpoint are read before and after all of them."""
+    folder = tmp_path_factory.mktemp("bad-input")
+    for index, case in enumerate(sorted(CASES)):
+        (folder / f"{index}.json").write_text(json.dumps(CASES[case][0]))
     before = (_host_state(host), _endpoint_state(logs))
-    result = run_site(inventory, "--extra-vars", f"@{tmp_path / 'bad.json'}")
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = pool.map(
+            lambda index: run_site(inventory, "--extra-vars", f"@{folder / f'{index}.json'}"), range(len(CASES))
+        )
+        runs = dict(zip(sorted(CASES), results, strict=True))
+    return runs, before, (_host_state(host), _endpoint_state(logs))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_fails_clearly_and_changes_nothing(bad_runs, case):
+    runs, before, after = bad_runs
+    result, message = runs[case], CASES[case][1]
     assert result["rc"] != 0
     output = json.dumps(result["plays"])
     assert message in output.replace("\\\\", "\\"), output[-2000:]
-    assert (_host_state(host), _endpoint_state(logs)) == before
+    assert after == before
