@@ -41,6 +41,10 @@ def _pidfile():
     return state_path("faults-dockerd.pid")
 
 
+# The dockerd this process started: waited for on stop (a stopped child stays a zombie until then).
+_started: list[subprocess.Popen] = []
+
+
 def start_engine() -> str:
     if _answers():
         return f"driver engine: {SOCKET} answers"
@@ -54,6 +58,7 @@ def start_engine() -> str:
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True,
     )  # fmt: skip
     _pidfile().write_text(str(process.pid))
+    _started.append(process)
     wait_for("the driver's dockerd (log: .cache/bench/faults-dockerd.log)", _answers, timeout=60)
     if docker("image", "inspect", image_name(), check=False).returncode != 0:
         save = subprocess.Popen(["docker", "save", image_name()], stdout=subprocess.PIPE)
@@ -69,7 +74,12 @@ def stop_engine() -> str:
     if not pidfile.exists():
         return "driver engine: not started"
     pid = int(pidfile.read_text())
-    if pid_alive(pid):
+    ours = [process for process in _started if process.pid == pid]
+    if ours:
+        ours[0].terminate()
+        ours[0].wait(timeout=60)
+        _started.remove(ours[0])
+    elif pid_alive(pid):
         os.kill(pid, signal.SIGTERM)
         wait_for("the driver's dockerd to stop", lambda: not pid_alive(pid), timeout=60)
     pidfile.unlink()

@@ -305,18 +305,24 @@ def run_case(case: Case, bench: Bench) -> Row:
     run_id = new_run_id()
     _start_writers(case, bench, run_id, seconds)
     injector = None
+    failures: list[BaseException] = []
     if case.fault:
         fault = case.fault
 
         def inject() -> None:
             bench.sleep(case.at)
-            fault(bench)
+            try:
+                fault(bench)
+            except BaseException as exc:  # reported by the case, not lost in its thread
+                failures.append(exc)
 
         injector = threading.Thread(target=inject)
         injector.start()
     time.sleep(seconds)
     if injector:
         injector.join()
+    if failures:
+        raise BenchError(f"case {case.name}: the fault itself failed: {failures[0]!r}")
     for writer in bench.writers:
         writer.wait(timeout=120)
     tallies = _count(case, bench, run_id)
