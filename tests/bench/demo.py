@@ -36,7 +36,7 @@ FILES = {
 CONTAINER_ARGS = (
     "--network", "host",
     "--stop-signal", "SIGRTMIN+3",  # systemd shuts down on it: `docker restart` is a clean reboot
-    "--cap-add", "SYS_ADMIN",
+    "--cap-add", "SYS_ADMIN", "--cap-add", "DAC_READ_SEARCH",
     "--security-opt", "seccomp=unconfined",
     "--cgroupns", "host",
     "--tmpfs", "/run", "--tmpfs", "/run/lock", "--tmpfs", "/tmp",
