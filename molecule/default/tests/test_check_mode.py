@@ -59,7 +59,8 @@ def fresh_host(tmp_path: Path):
     try:
         _docker(
             "run", "--detach", "--name", name, "--network", "host",
-            "--cap-add", "SYS_ADMIN", "--cap-add", "DAC_READ_SEARCH", "--security-opt", "seccomp=unconfined", "--cgroupns", "host",
+            "--cap-add", "SYS_ADMIN", "--cap-add", "DAC_READ_SEARCH",
+            "--security-opt", "seccomp=unconfined", "--cgroupns", "host",
             "--tmpfs", "/run", "--tmpfs", "/run/lock", "--tmpfs", "/tmp",
             *[arg for mount in platform["HostConfig"]["Binds"] for arg in ("--volume", mount)],
             platform["Config"]["Image"], "/lib/systemd/systemd",
