@@ -3,6 +3,7 @@
 import importlib.util
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,13 @@ def test_the_host_probe_sees_globs_the_config_folder_and_a_pending_restart(tmp_p
     assert {(Path(m["path"]).name, m["isdir"]) for m in answer["matches"]} == {
         ("app.log", False), ("config", True), ("logs", True)
     }  # fmt: skip
+
+
+def test_the_host_probe_asks_the_agents_interpreter_for_push_py_and_says_none_without_an_agent(tmp_path):
+    agent = tmp_path / "aws"
+    agent.write_text(f"#!{sys.executable}\n")
+    marker = str(tmp_path / "pending")
+    answer = host_probe.probe(str(tmp_path), marker, [], str(agent), "print('/x/push.py'); print('ab')")
+    assert answer["cwlogs_push"] == ["/x/push.py", "ab"]
+    without_agent = host_probe.probe(str(tmp_path), marker, [], str(tmp_path / "none"), "print(1)")
+    assert without_agent["cwlogs_push"] is None

@@ -1,19 +1,37 @@
 """What only the host can tell, read before anything on it changes.
 
-Usage: awslogs_host_probe.py CONFIG_DIR RESTART_MARKER GLOB...
+Usage: awslogs_host_probe.py CONFIG_DIR RESTART_MARKER AGENT_COMMAND PUSH_PROBE GLOB...
 
 Prints JSON: the paths each stream's glob matches (with the agent's own glob
 call) and whether each is a directory, the files in CONFIG_DIR (the agent
-loads every one), and whether a restart is still pending. Python 2.7 or 3.
+loads every one), whether a restart is still pending, and the path and sha256
+of the agent's cwlogs/push.py (PUSH_PROBE run by the interpreter of
+AGENT_COMMAND's shebang; null when the agent is not installed), so the patch
+needs no connection of its own on a converged host. Python 2.7 or 3.
 """
 
 import glob
 import json
 import os
+import subprocess
 import sys
 
 
-def probe(config_dir, marker, globs):
+def cwlogs_push(agent_command, push_probe):
+    if not (agent_command and push_probe and os.path.isfile(agent_command)):
+        return None
+    with open(agent_command) as command:
+        shebang = command.readline()
+    if not shebang.startswith("#!"):
+        return None
+    try:
+        answer = subprocess.check_output(shebang[2:].split() + ["-c", push_probe]).decode("utf-8").split()
+    except (OSError, subprocess.CalledProcessError):
+        return None  # the patch task asks again and shows the real error
+    return answer if len(answer) == 2 else None  # a path and a checksum
+
+
+def probe(config_dir, marker, globs, agent_command=None, push_probe=None):
     names = sorted(os.listdir(config_dir)) if os.path.isdir(config_dir) else []
     return {
         "matches": [{"path": path, "isdir": os.path.isdir(path)} for pattern in globs for path in glob.glob(pattern)],
@@ -21,8 +39,9 @@ def probe(config_dir, marker, globs):
             os.path.join(config_dir, name) for name in names if os.path.isfile(os.path.join(config_dir, name))
         ],
         "restart_pending": os.path.exists(marker),
+        "cwlogs_push": cwlogs_push(agent_command, push_probe),
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps(probe(sys.argv[1], sys.argv[2], sys.argv[3:])))
+    print(json.dumps(probe(sys.argv[1], sys.argv[2], sys.argv[5:], sys.argv[3], sys.argv[4])))
