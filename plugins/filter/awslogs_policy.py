@@ -34,9 +34,9 @@ AGENT_ACTIONS = (
     "logs:DescribeLogStreams",
 )
 SCOPES = ("groups", "account")
-REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-ACCOUNT_RE = re.compile(r"^\d{12}$")
-PARTITION_RE = re.compile(r"^aws(-[a-z]+)*$")
+REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+ACCOUNT_RE = re.compile(r"\d{12}")
+PARTITION_RE = re.compile(r"aws(-[a-z]+)*")
 
 
 class PolicyInputError(ValueError):
@@ -46,11 +46,11 @@ class PolicyInputError(ValueError):
 def _check(region: str, account: str, partition: str, scope: str) -> None:
     if scope not in SCOPES:
         raise PolicyInputError(f"awslogs_iam_scope must be one of {', '.join(SCOPES)}, got {scope!r}")
-    if not isinstance(region, str) or not REGION_RE.match(region):
+    if not isinstance(region, str) or not REGION_RE.fullmatch(region):
         raise PolicyInputError(f"region must be a region name like eu-west-1, got {region!r}")
-    if not isinstance(account, str) or not ACCOUNT_RE.match(account):
+    if not isinstance(account, str) or not ACCOUNT_RE.fullmatch(account):
         raise PolicyInputError(f"account must be a 12-digit AWS account id, got {account!r}")
-    if not isinstance(partition, str) or not PARTITION_RE.match(partition):
+    if not isinstance(partition, str) or not PARTITION_RE.fullmatch(partition):
         raise PolicyInputError(f"partition must be aws, aws-cn, aws-us-gov..., got {partition!r}")
 
 

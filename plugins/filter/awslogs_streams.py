@@ -91,6 +91,8 @@ FINGERPRINT_RE = re.compile(r"([1-9][0-9]*)(?:-([1-9][0-9]*))?")
 PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
 WHOLE_NUMBER_RE = re.compile(r"[0-9]+")
 INSTANCE_ID_RE = re.compile(r"i-([0-9a-f]{8}|[0-9a-f]{17})")
+# One part of every log group name (/aws/elasticbeanstalk/<env>/...): the group's characters but the slash.
+ENV_NAME_RE = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._#-]{0,98}[A-Za-z0-9])?")
 # A plain absolute path: logging.conf hands it to Python's eval inside quotes.
 PLAIN_PATH_RE = re.compile(r"(/[A-Za-z0-9._+@%,=~-]+)+")
 LOGROTATE_CHOICES = {
@@ -604,7 +606,12 @@ def _is_plain_path(value: Any) -> bool:
 PLAIN_PATH = "a plain absolute path (letters, digits and ._+@%,=~- between slashes)"
 # By the ending of the variable's name: what a good value is, and what to say.
 SETTING_RULES: tuple[tuple[str, Any, str], ...] = (
-    ("_env_name", bool, "must be set (the Elastic Beanstalk environment name)"),
+    (
+        "_env_name",
+        lambda value: ENV_NAME_RE.fullmatch(str(value)),
+        "must be the environment name: 1-100 of letters, digits and ._#-, starting and ending with a letter or"
+        " digit (no slash: it is one part of every log group name)",
+    ),
     ("_region", lambda value: REGION_RE.fullmatch(str(value)), "must be a region name like eu-west-1"),
     (
         "_endpoint_url",

@@ -12,9 +12,10 @@ import urllib.error
 import urllib.request
 import uuid
 from datetime import UTC, datetime
+from fnmatch import fnmatch
 from functools import partial
 
-from tests.bench import endpoint
+from tests.bench import endpoint, project
 from tests.bench.engine import ensure_engine
 from tests.bench.image import ensure_image, image_name
 from tests.bench.logs import events, logs_client
@@ -109,12 +110,29 @@ def _send(tag: str) -> None:
         print(f"  GET {path:<52} {status}  {why}", flush=True)
 
 
-def _show(event: dict) -> str:
-    """The event's CloudWatch timestamp, then its first line (which holds the line's own time)."""
+def _datetime_formats() -> dict[str, str]:
+    """Each shown file's datetime_format, from the one stream list."""
+    streams = project.default_streams()
+    return {path: next(s["datetime_format"] for s in streams if fnmatch(path, s["file"])) for path in FILES}
+
+
+def line_time_ms(datetime_format: str, message: str) -> int | None:
+    """The time written in the event's first line, read the agent's way; a naive time is UTC (the host's zone)."""
+    parse = project.filter_plugin("awslogs_streams").agent_datetime_parse
+    parsed = parse(datetime_format, message.splitlines()[0])
+    if parsed is None:
+        return None
+    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return round(aware.timestamp() * 1000)
+
+
+def _show(event: dict, own_ms: int | None) -> str:
+    """The event's CloudWatch timestamp, whether the line's own time agrees, then its first line."""
     stamp = datetime.fromtimestamp(event["timestamp"] / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    agrees = "=" if own_ms == event["timestamp"] else "!"
     first, *rest = event["message"].splitlines()
     more = f"  (+{len(rest)} lines: {rest[-1][:60]})" if rest else ""
-    return f"  {stamp}  {first[:150]}{more}"
+    return f"  {stamp} {agrees} {first[:150]}{more}"
 
 
 def _watch(tag: str) -> int:
@@ -133,11 +151,18 @@ def _watch(tag: str) -> int:
             raise BenchError(f"not every event arrived within {DEADLINE_S} s in {', '.join(missing)}")
         print(f"  ... {waited:4.0f} s", flush=True)
         time.sleep(2)
-    print("CloudWatch timestamp (UTC)  the line as written (its own time inside)", flush=True)
+    print("CloudWatch timestamp (UTC), '=' where it is the time written in the line, then the line", flush=True)
+    formats = _datetime_formats()
+    differ = []
     for path, found in arrived.items():
         print(f"[{GROUP_PREFIX}{path} / {INSTANCE_ID}]", flush=True)
         for event in found:
-            print(_show(event), flush=True)
+            own_ms = line_time_ms(formats[path], event["message"])
+            print(_show(event, own_ms), flush=True)
+            if own_ms != event["timestamp"]:
+                differ.append(f"{path}: {event['message'].splitlines()[0][:100]}")
+    if differ:
+        raise BenchError("these events are not stamped with the time in their line: " + "; ".join(differ))
     return sum(len(found) for found in arrived.values())
 
 
@@ -155,6 +180,6 @@ def run_demo() -> list[str]:
     shown = _watch(tag)
     return [
         f"demo: {shown} events of real Django and nginx lines arrived in 3 log groups at {endpoint.url(PORT)}; "
-        "each CloudWatch timestamp is the time written in its line",
+        "each CloudWatch timestamp is the time written in its line (checked, to the millisecond where it has them)",
         "demo: the host and the endpoint keep running; `make demo-clean` removes them",
     ]

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.bench import docker_driver, endpoint, faults_host
+from tests.bench import docker_driver, endpoint, faults_host, project
 from tests.bench.engine import ensure_engine
 from tests.bench.fault_proxy import FaultProxy
 from tests.bench.faults_host import BACKEND, INSTANCE_ID, MOTO_PORT, NGINX_ACCESS, PROXY_PORT
@@ -31,6 +31,7 @@ from tests.bench.sequence import Tally, Writer, new_run_id, start_writer, wait_f
 LOCK = "/tmp/awslogs-lock-faults"
 AGENT, DRIVER = "agent", "docker awslogs driver"
 COPYTRUNCATE_POLICY = "/etc/awslogs-bench/copytruncate-backend"
+UPGRADE_AWSCLI = "awscli==1.46.2"
 
 
 @dataclass
@@ -64,6 +65,28 @@ class Case:
     after: Callable[[Bench], None] | None = None
     what: str = ""
     settle_s: float = 100  # how long the counter waits for missing lines (the agent recovers in ~65 s)
+    expect: str = "exact"  # one of EXPECTATIONS
+
+
+# What a case must show for the package's agent to pass it; Docker's driver is measured for comparison.
+EXPECTATIONS = {
+    "exact": "nothing lost, nothing duplicated",
+    "one batch": "nothing lost, at most one batch sent again",
+    "window": "nothing duplicated; copytruncate's loss window, stated",
+    "compared": "measured for comparison, no pass mark",
+}
+BATCH_LINES = 10_000  # the agent's largest batch (batch_count): what "one batch" may re-send at most
+
+
+def verdict(row: dict[str, Any]) -> str:
+    """'ok', 'measured' or 'FAIL': the row against its case's expectation."""
+    expect, lost, duplicated = row["expect"], row["lost"], row["duplicated"]
+    if expect == "compared":
+        return "measured"
+    if expect == "window":
+        return "ok" if duplicated == 0 else "FAIL"
+    allowed = BATCH_LINES if expect == "one batch" else 0
+    return "ok" if lost == 0 and duplicated <= allowed else "FAIL"
 
 
 # The faults, each acting on the running bench.
@@ -109,9 +132,9 @@ def _logrotate(policy: str) -> Callable[[Bench], None]:
 
 def _copytruncate_policy(_: Bench) -> None:
     """The policy the role writes for a stream that asks for copytruncate (rendered by its filter)."""
-    render = faults_host.filter_plugin("awslogs_logrotate").awslogs_logrotate_policies
-    stream = {**faults_host.default_streams()[0], "logrotate": {"method": "copytruncate"}}
-    (policy,) = render([stream], faults_host.role_defaults()["awslogs_logrotate_defaults"])
+    render = project.filter_plugin("awslogs_logrotate").awslogs_logrotate_policies
+    stream = {**project.default_streams()[0], "logrotate": {"method": "copytruncate"}}
+    (policy,) = render([stream], project.role_defaults()["awslogs_logrotate_defaults"])
     faults_host.sh(f"mkdir -p {os.path.dirname(COPYTRUNCATE_POLICY)}")
     faults_host.write(COPYTRUNCATE_POLICY, policy["content"])
 
@@ -173,6 +196,32 @@ def _state_back_on_disk(_: Bench) -> None:
     )
 
 
+def _converge(extra_vars: dict[str, Any] | None) -> Callable[[Bench], None]:
+    """site.yml with these extra variables: the role writes, its handler restarts the agent."""
+
+    def fault(_: Bench) -> None:
+        faults_host.converge(extra_vars)
+
+    return fault
+
+
+def _other_awscli_pin() -> dict[str, Any]:
+    """The role's pins with another awscli release: pip replaces it, the handler restarts the agent."""
+    pins = project.role_defaults()["awslogs_pip_packages"]
+    return {"awslogs_pip_packages": [UPGRADE_AWSCLI if p.startswith("awscli==") else p for p in pins]}
+
+
+def _kill_in_flight(bench: Bench) -> None:
+    """A kill -9 that surely hits a batch in flight: the endpoint holds the put, the agent dies, the put lands."""
+    pid = bench.moto_pid()
+    os.killpg(pid, signal.SIGSTOP)
+    try:
+        bench.sleep(7)  # longer than buffer_duration: a put is waiting for its answer
+        faults_host.sh("systemctl kill -s KILL awslogsd")
+    finally:
+        os.killpg(pid, signal.SIGCONT)
+
+
 def _engine_restart(_: Bench) -> None:
     docker_driver.restart_engine()
 
@@ -184,7 +233,46 @@ def _driver_container_restart(_: Bench) -> None:
 CASES = (
     Case("steady", AGENT, 1000, 20, what="1,000 lines/s for 20 s, nothing else"),
     Case("restart", AGENT, 1000, 20, _systemctl("restart"), 8, what="systemctl restart awslogsd after 8 s"),
-    Case("kill9", AGENT, 1000, 20, _systemctl("kill -s KILL"), 8, what="systemctl kill -s KILL awslogsd after 8 s"),
+    Case(
+        "kill9",
+        AGENT,
+        1000,
+        20,
+        _systemctl("kill -s KILL"),
+        8,
+        what="systemctl kill -s KILL awslogsd after 8 s",
+        expect="one batch",
+    ),
+    Case(
+        "kill9-in-flight",
+        AGENT,
+        1000,
+        30,
+        _kill_in_flight,
+        8,
+        what="kill -9 of awslogsd while the endpoint holds a put (SIGSTOP 7 s)",
+        expect="one batch",
+    ),
+    Case(
+        "config-change",
+        AGENT,
+        1000,
+        40,
+        _converge({"awslogs_queue_size": 11}),
+        8,
+        after=_converge(None),
+        what="site.yml with a changed setting after 8 s (the role's handler restarts the agent)",
+    ),
+    Case(
+        "upgrade",
+        AGENT,
+        1000,
+        90,
+        _converge(_other_awscli_pin()),
+        8,
+        after=_converge(None),
+        what=f"site.yml with {UPGRADE_AWSCLI} after 8 s (pip install, the handler restarts the agent)",
+    ),
     Case("outage", AGENT, 200, 80, _outage, 10, what="endpoint unresponsive (SIGSTOP) for 60 s"),
     Case(
         "rotate-create",
@@ -204,6 +292,7 @@ CASES = (
         15,
         before=_copytruncate_policy,
         what="logrotate --force of a copytruncate policy (a user's choice) halfway",
+        expect="window",
     ),
     Case(
         "rotate-nginx",
@@ -234,12 +323,48 @@ CASES = (
     Case("throttled", AGENT, 200, 60, _proxy_fault("throttle"), 10, what="endpoint throttles for 30 s"),
     Case("service-stopped", AGENT, 200, 80, _service_stopped, 10, what="awslogsd stopped for 60 s"),
     Case("two-streams", AGENT, 1000, 20, paths=(BACKEND, NGINX_ACCESS), what="two streams, 1,000 lines/s each"),
-    Case("steady", DRIVER, 1000, 20, what="1,000 lines/s for 20 s, nothing else"),
-    Case("container-restart", DRIVER, 200, 40, _driver_container_restart, 15, what="docker restart of the container"),
-    Case("outage", DRIVER, 200, 80, _outage, 10, what="endpoint unresponsive (SIGSTOP) for 60 s"),
-    Case("endpoint-500", DRIVER, 200, 60, _proxy_fault("error500"), 10, what="endpoint answers 500 for 30 s"),
-    Case("throttled", DRIVER, 200, 60, _proxy_fault("throttle"), 10, what="endpoint throttles for 30 s"),
-    Case("engine-restart", DRIVER, 200, 40, _engine_restart, 15, what="restart of the Docker engine (its own dockerd)"),
+    Case("steady", DRIVER, 1000, 20, what="1,000 lines/s for 20 s, nothing else", expect="compared"),
+    Case(
+        "container-restart",
+        DRIVER,
+        200,
+        40,
+        _driver_container_restart,
+        15,
+        what="docker restart of the container",
+        expect="compared",
+    ),
+    Case("outage", DRIVER, 200, 80, _outage, 10, what="endpoint unresponsive (SIGSTOP) for 60 s", expect="compared"),
+    Case(
+        "endpoint-500",
+        DRIVER,
+        200,
+        60,
+        _proxy_fault("error500"),
+        10,
+        what="endpoint answers 500 for 30 s",
+        expect="compared",
+    ),
+    Case(
+        "throttled",
+        DRIVER,
+        200,
+        60,
+        _proxy_fault("throttle"),
+        10,
+        what="endpoint throttles for 30 s",
+        expect="compared",
+    ),
+    Case(
+        "engine-restart",
+        DRIVER,
+        200,
+        40,
+        _engine_restart,
+        15,
+        what="restart of the Docker engine (its own dockerd)",
+        expect="compared",
+    ),
 )
 
 
@@ -258,6 +383,7 @@ class Row:
             "case": self.case.name,
             "what": self.case.what,
             "rate": self.case.rate,
+            "expect": self.case.expect,
             "streams": len(self.tallies),
             "seconds": self.seconds,
             **total,
@@ -334,14 +460,14 @@ def run_case(case: Case, bench: Bench) -> Row:
 
 
 def markdown(rows: list[dict[str, Any]]) -> list[str]:
-    head = "| subject | case | what | lines/s | written | delivered | lost | duplicated | p50 ms | p95 ms |"
-    lines = [head, "|" + "---|" * 10]
+    head = "| subject | case | what | lines/s | written | delivered | lost | duplicated | p50 ms | p95 ms | verdict |"
+    lines = [head, "|" + "---|" * 11]
     for r in rows:
         rate = f"{r['rate']:,}" + (f" x {r['streams']}" if r["streams"] > 1 else "")
         lines.append(
             f"| {r['subject']} | {r['case']} | {r['what']} | {rate} | {r['written']:,} | {r['delivered']:,} "
             f"| {r['lost']:,} | {r['duplicated']:,} | {r['p50_ms'] if r['p50_ms'] is not None else '-'} "
-            f"| {r['p95_ms'] if r['p95_ms'] is not None else '-'} |"
+            f"| {r['p95_ms'] if r['p95_ms'] is not None else '-'} | {verdict(r)} ({r['expect']}) |"
         )
     return lines
 
@@ -391,7 +517,13 @@ def run_faults(names: list[str] | None, subjects: list[str] | None, scale: float
                 print(docker_driver.stop_engine(), flush=True)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     state_path("faults-results.json").write_text(json.dumps({"date": stamp, "scale": scale, "rows": rows}, indent=1))
-    return [f"faults: {stamp}, durations x{scale}", *markdown(rows)]
+    table = [f"faults: {stamp}, durations x{scale}", *markdown(rows)]
+    failed = [f"{r['subject']} / {r['case']}" for r in rows if verdict(r) == "FAIL"]
+    if failed:
+        print("\n".join(table), flush=True)
+        expected = "; ".join(f"{name}: {text}" for name, text in EXPECTATIONS.items())
+        raise BenchError(f"these cases broke their expectation ({expected}): {', '.join(failed)}")
+    return table
 
 
 def clean() -> list[str]:

@@ -7,18 +7,17 @@ The container stops with SIGRTMIN+3, so a `docker restart` is a clean reboot.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 from functools import partial
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import yaml
 
+from tests.bench import project
 from tests.bench.demo import CONTAINER_ARGS, booted
 from tests.bench.endpoint import url
 from tests.bench.image import image_name
@@ -30,7 +29,6 @@ INSTANCE_ID = "i-0fa000000000000f1"
 GROUP_PREFIX = "/aws/elasticbeanstalk/myapp-prd"
 BACKEND = "/var/log/containers/backend.log"
 NGINX_ACCESS = "/var/log/nginx/access.log"
-GROUP_VARS = PROJECT_DIR / "inventory" / "group_vars"
 
 
 def group(path: str) -> str:
@@ -43,7 +41,7 @@ def _inventory_dir() -> Path:
     directory.mkdir(exist_ok=True)
     link = directory / "group_vars"
     if not link.exists():
-        link.symlink_to(GROUP_VARS)
+        link.symlink_to(project.GROUP_VARS)
     inventory = {
         "all": {
             "hosts": {
@@ -75,23 +73,6 @@ def _inventory_dir() -> Path:
     }
     (directory / "inventory.yml").write_text(yaml.safe_dump(inventory, sort_keys=False))
     return directory
-
-
-def default_streams() -> list[dict[str, Any]]:
-    return yaml.safe_load((GROUP_VARS / "all" / "awslogs.yml").read_text())["awslogs_streams"]
-
-
-def role_defaults() -> dict[str, Any]:
-    return yaml.safe_load((PROJECT_DIR / "roles" / "awslogs" / "defaults" / "main.yml").read_text())
-
-
-def filter_plugin(name: str) -> ModuleType:
-    """One of the project's filter plugins, imported from its file."""
-    spec = importlib.util.spec_from_file_location(name, PROJECT_DIR / "plugins" / "filter" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def start() -> str:

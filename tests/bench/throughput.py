@@ -11,7 +11,7 @@ import json
 import time
 from typing import Any
 
-from tests.bench import faults, faults_host
+from tests.bench import faults, faults_host, project
 from tests.bench.process import state_path
 
 AGENT_BUFFER_DURATION_MS = 5000  # the agent's default and floor
@@ -33,7 +33,7 @@ def extra_vars(settings: dict[str, Any]) -> dict[str, Any]:
         extra["awslogs_queue_size"] = settings["queue_size"]
     stream_keys = {key: value for key, value in settings.items() if key != "queue_size"}
     if stream_keys:
-        streams = faults_host.default_streams()
+        streams = project.default_streams()
         streams[0] = {**streams[0], **stream_keys}
         extra["awslogs_streams"] = streams
     return extra

@@ -87,6 +87,9 @@ def test_same_input_same_json():
         ({"region": "Korea"}, "region must be a region name"),
         ({"account": "1234"}, "account must be a 12-digit AWS account id"),
         ({"partition": "gcp"}, "partition must be"),
+        ({"region": "eu-west-1\n"}, "region must be a region name"),
+        ({"account": "123456789012\n"}, "account must be a 12-digit AWS account id"),
+        ({"partition": "aws\n"}, "partition must be"),
     ],
 )
 def test_bad_input_is_named(kwargs, message):

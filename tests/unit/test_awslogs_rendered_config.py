@@ -9,6 +9,7 @@ findings of issue 8 were real before the checks refused them.
 from __future__ import annotations
 
 import logging.config
+import os
 from pathlib import Path
 
 import awscli  # noqa: F401  (cwlogs needs the botocore awscli vendors)
@@ -36,6 +37,7 @@ def render(template: str, guard=awslogs_single_line, **variables) -> str:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True, autoescape=False)
     environment.filters.update(
         comment=lambda text: f"# {text}",
+        dirname=os.path.dirname,
         **{
             "awslogs_ops.awslogs.awslogs_agent_sections": awslogs_agent_sections,
             "awslogs_ops.awslogs.awslogs_single_line": guard,
@@ -127,3 +129,20 @@ def test_a_quote_in_the_log_file_was_code_and_is_refused(tmp_path):
         f"awslogs_log_file must be empty or a plain absolute path (letters, digits and ._+@%,=~- between "
         f'slashes), got "{payload}"'
     ]
+
+
+def test_a_percent_in_a_path_of_the_agents_unit_is_a_literal_percent():
+    unit = render(
+        "awslogsd.service.j2",
+        awslogs_venv="/opt/aws%n",
+        awslogs_state_file="/var/lib/100%/agent-state",
+        awslogs_log_file="/var/log/100%/awslogs.log",
+    )
+    values = dict(line.split("=", 1) for line in unit.splitlines() if line.startswith(("ExecStart=", "ReadWrite")))
+    assert values["ExecStart"].startswith("/opt/aws%%n/bin/aws logs push")
+    assert [line for line in unit.splitlines() if line.startswith("ReadWritePaths=")] == [
+        "ReadWritePaths=/var/lib/100%%",
+        "ReadWritePaths=-/var/log/100%%",
+    ]
+    # systemd reads "%%" as "%" and any other "%x" as a specifier: none is left.
+    assert "%" not in unit.split("[Service]", 1)[1].replace("%%", "")

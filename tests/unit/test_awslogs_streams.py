@@ -154,7 +154,8 @@ def test_settings_are_checked_by_the_ending_of_their_names():
             "awslogs_iam_default_retention_in_days": 42,
         }
     ) == [
-        'awslogs_env_name must be set (the Elastic Beanstalk environment name), got ""',
+        "awslogs_env_name must be the environment name: 1-100 of letters, digits and ._#-, starting and ending with a"
+        ' letter or digit (no slash: it is one part of every log group name), got ""',
         'awslogs_iam_region must be a region name like eu-west-1, got "Korea"',
         'awslogs_endpoint_url must be empty or an http(s) URL, got "ftp://x"',
         'awslogs_iam_role_name must be 1-64 of letters, digits and +=,.@_-, got "eb role"',
@@ -162,6 +163,17 @@ def test_settings_are_checked_by_the_ending_of_their_names():
         "awslogs_iam_default_retention_in_days must be a retention CloudWatch Logs accepts "
         f"({', '.join(map(str, RETENTION_DAYS))}), got 42",
     ]
+
+
+@pytest.mark.parametrize("name", ["myapp/prd", "my app", "-myapp", "myapp-", "x" * 101, "myapp\n"])
+def test_an_environment_name_that_cannot_be_part_of_a_group_name_is_refused(name):
+    (error,) = awslogs_setting_errors({"awslogs_env_name": name})
+    assert error.startswith("awslogs_env_name ")
+
+
+@pytest.mark.parametrize("name", ["myapp-prd", "MyApp.Prd_2", "a", "x" * 100])
+def test_an_environment_name_of_a_group_name_passes(name):
+    assert awslogs_setting_errors({"awslogs_env_name": name}) == []
 
 
 def test_good_settings_pass_and_a_key_without_its_secret_does_not():

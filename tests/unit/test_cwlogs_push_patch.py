@@ -17,6 +17,7 @@ import cwlogs
 import pytest
 import yaml
 from botocore.exceptions import ClientError
+from cwlogs.kvstore import KeyValueStore
 
 ROLE = Path(__file__).resolve().parents[2] / "roles" / "awslogs"
 _spec = importlib.util.spec_from_file_location("cwlogs_push_patched", ROLE / "files" / "cwlogs_push.py")
@@ -135,6 +136,20 @@ def test_a_batch_the_endpoint_did_not_accept_is_not_recorded():
     with pytest.raises(ClientError):
         _publisher(calls, fail=True)._publish_event_batch()
     assert calls == [("put", 2)]
+
+
+def test_a_state_write_that_fails_is_logged_and_the_next_one_catches_up(tmp_path, caplog):
+    """A full filesystem (SQLite's SQLITE_FULL, here by capping the file's pages) no longer kills the publisher."""
+    store = KeyValueStore(db=str(tmp_path / "state"), table="push_state")
+    store.save("source", {"end_position": 0})
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")
+    assert push.record_state(store, "source", {"end_position": 10, "pad": "x" * 100_000}) is False
+    assert "database or disk is full" in caplog.text
+    assert store.get("source") == {"end_position": 0}
+    store.conn.execute("PRAGMA max_page_count = 1000000")
+    assert push.record_state(store, "source", {"end_position": 20}) is True
+    assert store.get("source") == {"end_position": 20}
 
 
 def test_sigterm_stops_the_agent_through_its_stop_flag():

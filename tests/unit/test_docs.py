@@ -6,7 +6,11 @@ The convention (every file, whoever wrote it):
 - ``sh aws`` needs an AWS account or a real fleet: not run;
 - ``sh bench`` needs the bench: checked cheaply (``make -n``, the scenario
   exists, ``--help`` of the bench command, the command exists);
-- other languages (yaml, ini, json, console, text, ...) are examples.
+- ``sh install`` installs the control node or the built collection: run for
+  real by test_control_node_install.py and molecule/collection, checked here
+  like ``sh bench``;
+- other languages (yaml, ini, json, text, ...) are examples; commands are
+  never shown as ``console`` transcripts (their output goes in a ``text`` block).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
-SHELL_TAGS = {"sh": "run", "sh aws": "aws", "sh bench": "bench"}
+SHELL_TAGS = {"sh": "run", "sh aws": "aws", "sh bench": "bench", "sh install": "install"}
 # Where the bench's own endpoint and keys belong.
 BENCH_DOCS = {"testing.md", "reliability.md"}
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^`\n]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S)
@@ -54,7 +58,7 @@ def _blocks(path: Path) -> list[Block]:
 
 
 BLOCKS = [block for path in DOCS for block in _blocks(path)]
-SHELL = [block for block in BLOCKS if block.info.split(" ")[0] in {"sh", "bash", "shell", "zsh"}]
+SHELL = [block for block in BLOCKS if block.info.split(" ")[0] in {"sh", "bash", "shell", "zsh", "console"}]
 
 
 def _commands(body: str) -> list[str]:
@@ -77,7 +81,7 @@ def _env() -> dict[str, str]:
 
 def test_every_shell_block_says_whether_it_runs() -> None:
     unknown = [f"{block.where}: ```{block.info}" for block in SHELL if block.info not in SHELL_TAGS]
-    assert not unknown, f"tag shell blocks sh, sh aws or sh bench: {unknown}"
+    assert not unknown, f"tag shell blocks sh, sh aws, sh bench or sh install: {unknown}"
 
 
 @pytest.mark.parametrize("block", [b for b in SHELL if b.info == "sh"], ids=lambda b: b.where)
@@ -112,7 +116,7 @@ def _check_bench_command(command: str) -> None:
         assert shutil.which(words[0], path=_env()["PATH"]) or (ROOT / words[0]).exists(), f"{words[0]} not found"
 
 
-@pytest.mark.parametrize("block", [b for b in SHELL if b.info == "sh bench"], ids=lambda b: b.where)
+@pytest.mark.parametrize("block", [b for b in SHELL if b.info in {"sh bench", "sh install"}], ids=lambda b: b.where)
 def test_sh_bench_blocks_name_what_exists(block: Block) -> None:
     for command in _commands(block.body):
         _check_bench_command(command)

@@ -38,3 +38,34 @@ def test_a_play_whose_group_is_empty_fails_naming_the_group_and_the_fix() -> Non
     assert "No host of this run is in the group awslogs_drift_control" in flat
     assert "docs/scheduling.md" in flat
     assert "skipping: no hosts matched" not in flat
+
+
+EMPTY_GROUP = """\
+all:
+  hosts:
+    localhost:
+      ansible_connection: local
+  children:
+    awslogs_hosts:
+      hosts: {}
+"""
+
+
+def test_an_inventory_without_the_stream_list_fails_naming_what_is_missing(tmp_path: Path) -> None:
+    (tmp_path / "fleet.yml").write_text(EMPTY_GROUP)
+    done = _run("ansible-playbook", "-i", str(tmp_path / "fleet.yml"), "site.yml", "--tags", "agent")
+    assert done.returncode != 0, done.stdout
+    flat = " ".join((done.stdout + done.stderr).split())
+    assert "awslogs_streams, awslogs_region, awslogs_env_name not set by the inventory" in flat
+    assert "is undefined" not in flat
+
+
+def test_site_yml_with_no_host_to_ship_from_fails_naming_the_group_and_the_fix(tmp_path: Path) -> None:
+    (tmp_path / "fleet.yml").write_text(EMPTY_GROUP)
+    (tmp_path / "group_vars").symlink_to(ROOT / "inventory" / "group_vars")
+    done = _run("ansible-playbook", "-i", str(tmp_path / "fleet.yml"), "site.yml", "--tags", "agent")
+    assert done.returncode != 0, done.stdout
+    flat = " ".join((done.stdout + done.stderr).split())
+    assert "No host of this run is in the group awslogs_hosts" in flat
+    assert "-i inventory/aws_ec2.yml" in flat
+    assert "skipping: no hosts matched" not in flat

@@ -16,6 +16,10 @@ STREAMS_WITH_BAD_RETENTION = [
     }
 ]
 
+ENV_NAME_RULE = (
+    "must be the environment name: 1-100 of letters, digits and ._#-, starting and ending with a letter or digit"
+    " (no slash: it is one part of every log group name)"
+)
 BAD_INPUT = {
     "bad retention": (
         {"awslogs_streams": STREAMS_WITH_BAD_RETENTION},
@@ -35,7 +39,11 @@ BAD_INPUT = {
     ),
     "empty environment name": (
         {"awslogs_env_name": ""},
-        'awslogs_iam_env_name must be set (the Elastic Beanstalk environment name), got ""',
+        f'awslogs_iam_env_name {ENV_NAME_RULE}, got ""',
+    ),
+    "environment name with a slash": (
+        {"awslogs_env_name": "myapp/prd"},
+        f'awslogs_iam_env_name {ENV_NAME_RULE}, got "myapp/prd"',
     ),
 }
 

@@ -22,6 +22,8 @@
 #     already read are sent and recorded before it exits.
 #  3. An event over the size limit keeps its first bytes instead of being
 #     replaced whole by a "[TRUNCATED MESSAGE]" notice.
+#  4. A state write that fails (filesystem full) is logged and delivery goes
+#     on, instead of killing the publisher and re-sending the batch.
 #  The code stays Python 2.7 compatible (Amazon Linux 2's package).
 
 from datetime import datetime, timedelta
@@ -41,6 +43,7 @@ import six
 from six.moves import queue as Queue
 from six.moves import configparser
 import socket
+import sqlite3
 from sys import stdin, exc_info
 from threading import Event
 from io import BytesIO
@@ -815,7 +818,7 @@ class Stream(object):
         state = delivered_state(event_batch, sequence_token)
         stream_logger.debug('Saved state: %s', state)
         if not self.dry_run:
-            self.state_store.save(event_batch.source_id, state)
+            record_state(self.state_store, event_batch.source_id, state)
 
     def _source_file(self, path):
         """
@@ -1807,6 +1810,32 @@ def delivered_state(event_batch, sequence_token):
         first_timestamp=event_batch.last_event.timestamp,
         first_timestamp_status=event_batch.last_event.event_timestamp_status,
         sequence_token=sequence_token)
+
+
+def record_state(state_store, source_id, state):
+    """
+    awslogs-ops: save a delivered batch's state; a failed write (the state
+    file's filesystem full, an I/O error) is logged and the agent goes on.
+
+    Unpatched, the error killed the publisher, which came back a minute
+    later from the last saved position and sent that batch again. The batch
+    is delivered and the reader is past it, so nothing needs re-sending:
+    the next batch's state, saved once there is room, covers this one.
+    Only a stop or a crash before that save re-sends what was delivered
+    since the last save.
+    """
+    try:
+        state_store.save(source_id, state)
+    except sqlite3.Error as e:
+        try:
+            state_store.conn.rollback()
+        except sqlite3.Error:
+            pass
+        stream_logger.warning(
+            'Could not save the push state (%s); delivery goes on and the '
+            'state is saved with the next batch', e)
+        return False
+    return True
 
 
 TRUNCATED_NOTICE = u' [TRUNCATED MESSAGE] %d bytes are truncated.'

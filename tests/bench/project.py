@@ -1,0 +1,30 @@
+"""The project's own content, read by the bench: the stream list, the role's defaults, the filter plugins."""
+
+from __future__ import annotations
+
+import importlib.util
+from types import ModuleType
+from typing import Any
+
+import yaml
+
+from tests.bench.process import PROJECT_DIR
+
+GROUP_VARS = PROJECT_DIR / "inventory" / "group_vars"
+
+
+def default_streams() -> list[dict[str, Any]]:
+    return yaml.safe_load((GROUP_VARS / "all" / "awslogs.yml").read_text())["awslogs_streams"]
+
+
+def role_defaults() -> dict[str, Any]:
+    return yaml.safe_load((PROJECT_DIR / "roles" / "awslogs" / "defaults" / "main.yml").read_text())
+
+
+def filter_plugin(name: str) -> ModuleType:
+    """One of the project's filter plugins, imported from its file."""
+    spec = importlib.util.spec_from_file_location(name, PROJECT_DIR / "plugins" / "filter" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
