@@ -23,6 +23,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "batch-2000": {"batch_count": 2000, "batch_size": 262144},
     "batch-1000": {"batch_count": 1000, "batch_size": 131072},
     "queue-50": {"queue_size": 50},
+    "buffer-10000": {"buffer_duration": 10000},
 }
 
 
