@@ -1,6 +1,7 @@
 """Check mode is honest: nothing to report on a converged host, nothing
 changed on a fresh one."""
 
+import hashlib
 import json
 import subprocess
 import uuid
@@ -80,4 +81,35 @@ def test_check_diff_on_a_fresh_host_changes_nothing_and_says_what_it_would_do(fr
     would_change = changed_tasks(result, name)
     assert "awslogs_ops.awslogs.awslogs : Write the agent's configuration, unit and pins" in would_change
     assert "awslogs_ops.awslogs.awslogs : Create the agent's virtualenv" in would_change
+    assert "awslogs_ops.awslogs.awslogs : Say that a real run would patch the agent it installs" in would_change
     assert _changes(name) == before
+
+
+PATCH_TASK = "awslogs_ops.awslogs.awslogs : Replace cwlogs/push.py with the patched one"
+
+
+def _task_result(result: dict, host: str, name: str) -> dict:
+    (found,) = [
+        task["hosts"][host] for play in result["plays"] for task in play["tasks"] if task["task"]["name"] == name
+    ]
+    return found
+
+
+def test_check_diff_on_an_unpatched_agent_shows_the_patch_and_changes_nothing(inventory, host):
+    """The agent's original push.py (as a pip upgrade of the plugin would put back): reported, not replaced."""
+    import cwlogs  # noqa: PLC0415 - the controller's awscli-cwlogs 1.4.6, the file the patch was written for
+
+    original = Path(cwlogs.__file__).with_name("push.py")
+    patched = PROJECT_DIR / "roles" / "awslogs" / "files" / "cwlogs_push.py"
+    path = host.check_output("find /opt/awslogs -path '*/site-packages/cwlogs/push.py'")
+    _docker("cp", str(original), f"default-debian12:{path}")
+    try:
+        result = run_site(inventory, "--check", "--diff")
+        assert result["rc"] == 0, result["stderr"]
+        assert PATCH_TASK in changed_tasks(result, "default-debian12")
+        diff = json.dumps(_task_result(result, "default-debian12", PATCH_TASK).get("diff"))
+        assert "awslogs-ops:" in diff
+        assert host.file(path).sha256sum == hashlib.sha256(original.read_bytes()).hexdigest()
+    finally:
+        _docker("cp", str(patched), f"default-debian12:{path}")
+    assert host.file(path).sha256sum == hashlib.sha256(patched.read_bytes()).hexdigest()

@@ -6,8 +6,10 @@ import json
 import re
 
 import pytest
-from conftest import POLICY, PROJECT, ROLE, _client
+from conftest import ENDPOINT, POLICY, PROJECT, REGION, ROLE, _client
 from expected import ACCOUNT, GROUP, POLICY_DOCUMENT, RETENTION
+
+from awslogs_drift.cloudwatch import CloudWatchError, send_summary
 
 BACKEND = f"{GROUP}containers/backend.log"
 
@@ -44,3 +46,20 @@ def test_the_documented_policy_restores_drift(documented_key, iam, logs, run_pla
     assert iam.get_role_policy(RoleName=ROLE, PolicyName=POLICY)["PolicyDocument"] == POLICY_DOCUMENT
     group = logs.describe_log_groups(logGroupNamePrefix=BACKEND)["logGroups"][0]
     assert group["retentionInDays"] == RETENTION[BACKEND]
+
+
+def test_the_documented_policy_finds_the_instances_and_sends_the_drift_summary(documented_key, logs, monkeypatch):
+    # What inventory/aws_ec2.yml asks for.
+    assert "Reservations" in _client("ec2", documented_key).describe_instances()
+    # What awslogs-drift --cloudwatch-group /ops/awslogs-drift does, with the boto3 credential chain.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", documented_key["access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", documented_key["secret_access_key"])
+    report = {"status": "no drift", "exit_code": 0, "drift": []}
+    where = send_summary(report, group="/ops/awslogs-drift", stream="ops1", region=REGION, endpoint_url=ENDPOINT)
+    assert where == "/ops/awslogs-drift/ops1"
+    (event,) = logs.get_log_events(logGroupName="/ops/awslogs-drift", logStreamName="ops1")["events"]
+    assert json.loads(event["message"])["status"] == "no drift"
+    # The statement names that group only.
+    with pytest.raises(CloudWatchError, match="/ops/elsewhere"):
+        send_summary(report, group="/ops/elsewhere", stream="ops1", region=REGION, endpoint_url=ENDPOINT)
+    logs.delete_log_group(logGroupName="/ops/awslogs-drift")
