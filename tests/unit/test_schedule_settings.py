@@ -46,3 +46,13 @@ def test_a_setting_that_is_not_one_plain_line_stops_the_role_first(tmp_path, nam
     assert "Check that every schedule setting is one line of plain text" in flat
     assert f"{name} must not" in flat
     assert "changed=0" in flat
+
+
+def test_an_environment_name_with_a_trailing_newline_is_refused_and_a_good_one_is_not(tmp_path):
+    environment = {"AWS_REGION": "eu-west-1", "HTTPS_PROXY\n": "http://proxy:3128"}
+    play = _play(tmp_path, awslogs_drift_schedule_environment=environment)
+    done = _run("ansible-playbook", "-i", "localhost,", str(play))
+    assert done.returncode != 0, done.stdout
+    flat = " ".join((done.stdout + done.stderr).split())
+    assert "Check the names and values of the runs' environment" in flat
+    assert 'not starting with a digit (["HTTPS_PROXY\\n"])' in flat
