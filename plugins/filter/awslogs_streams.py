@@ -599,6 +599,11 @@ def awslogs_single_line(value: Any) -> str:
     return text
 
 
+def awslogs_unit_value(value: Any) -> str:
+    """A value on one line of a systemd unit: the single-line guard, then ``%`` as ``%%`` (systemd's specifiers)."""
+    return awslogs_single_line(value).replace("%", "%%")
+
+
 def _is_plain_path(value: Any) -> bool:
     return bool(PLAIN_PATH_RE.fullmatch(str(value))) and not {".", ".."} & set(str(value).split("/"))
 
@@ -679,4 +684,5 @@ class FilterModule:
             "awslogs_stream_files": awslogs_stream_files,
             "awslogs_file_errors": awslogs_file_errors,
             "awslogs_single_line": awslogs_single_line,
+            "awslogs_unit_value": awslogs_unit_value,
         }

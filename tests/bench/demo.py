@@ -116,16 +116,6 @@ def _datetime_formats() -> dict[str, str]:
     return {path: next(s["datetime_format"] for s in streams if fnmatch(path, s["file"])) for path in FILES}
 
 
-def line_time_ms(datetime_format: str, message: str) -> int | None:
-    """The time written in the event's first line, read the agent's way; a naive time is UTC (the host's zone)."""
-    parse = project.filter_plugin("awslogs_streams").agent_datetime_parse
-    parsed = parse(datetime_format, message.splitlines()[0])
-    if parsed is None:
-        return None
-    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return round(aware.timestamp() * 1000)
-
-
 def _show(event: dict, own_ms: int | None) -> str:
     """The event's CloudWatch timestamp, whether the line's own time agrees, then its first line."""
     stamp = datetime.fromtimestamp(event["timestamp"] / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
@@ -157,7 +147,7 @@ def _watch(tag: str) -> int:
     for path, found in arrived.items():
         print(f"[{GROUP_PREFIX}{path} / {INSTANCE_ID}]", flush=True)
         for event in found:
-            own_ms = line_time_ms(formats[path], event["message"])
+            own_ms = project.line_time_ms(formats[path], event["message"])
             print(_show(event, own_ms), flush=True)
             if own_ms != event["timestamp"]:
                 differ.append(f"{path}: {event['message'].splitlines()[0][:100]}")

@@ -97,13 +97,20 @@ def _systemctl(action: str) -> Callable[[Bench], None]:
     return fault
 
 
-def _outage(bench: Bench) -> None:
+@contextmanager
+def _endpoint_held(bench: Bench) -> Iterator[None]:
+    """The endpoint stopped (SIGSTOP): it accepts connections and answers nothing until resumed."""
     pid = bench.moto_pid()
     os.killpg(pid, signal.SIGSTOP)
     try:
-        bench.sleep(60)
+        yield
     finally:
         os.killpg(pid, signal.SIGCONT)
+
+
+def _outage(bench: Bench) -> None:
+    with _endpoint_held(bench):
+        bench.sleep(60)
 
 
 def _proxy_fault(kind: str) -> Callable[[Bench], None]:
@@ -213,13 +220,9 @@ def _other_awscli_pin() -> dict[str, Any]:
 
 def _kill_in_flight(bench: Bench) -> None:
     """A kill -9 that surely hits a batch in flight: the endpoint holds the put, the agent dies, the put lands."""
-    pid = bench.moto_pid()
-    os.killpg(pid, signal.SIGSTOP)
-    try:
+    with _endpoint_held(bench):
         bench.sleep(7)  # longer than buffer_duration: a put is waiting for its answer
         faults_host.sh("systemctl kill -s KILL awslogsd")
-    finally:
-        os.killpg(pid, signal.SIGCONT)
 
 
 def _engine_restart(_: Bench) -> None:

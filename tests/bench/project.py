@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from types import ModuleType
 from typing import Any
 
@@ -11,6 +13,7 @@ import yaml
 from tests.bench.process import PROJECT_DIR
 
 GROUP_VARS = PROJECT_DIR / "inventory" / "group_vars"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def default_streams() -> list[dict[str, Any]]:
@@ -21,6 +24,7 @@ def role_defaults() -> dict[str, Any]:
     return yaml.safe_load((PROJECT_DIR / "roles" / "awslogs" / "defaults" / "main.yml").read_text())
 
 
+@cache
 def filter_plugin(name: str) -> ModuleType:
     """One of the project's filter plugins, imported from its file."""
     spec = importlib.util.spec_from_file_location(name, PROJECT_DIR / "plugins" / "filter" / f"{name}.py")
@@ -28,3 +32,12 @@ def filter_plugin(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def line_time_ms(datetime_format: str, message: str) -> int | None:
+    """The time written in an event's first line, read the agent's way, in ms; a naive time is UTC (the hosts')."""
+    parsed = filter_plugin("awslogs_streams").agent_datetime_parse(datetime_format, message.splitlines()[0])
+    if parsed is None:
+        return None
+    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return (aware - EPOCH) // timedelta(milliseconds=1)

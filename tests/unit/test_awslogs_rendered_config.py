@@ -20,6 +20,7 @@ from awslogs_streams import (
     awslogs_setting_errors,
     awslogs_single_line,
     awslogs_stream_errors,
+    awslogs_unit_value,
 )
 from cwlogs.push import LogsPushCommand
 
@@ -41,6 +42,7 @@ def render(template: str, guard=awslogs_single_line, **variables) -> str:
         **{
             "awslogs_ops.awslogs.awslogs_agent_sections": awslogs_agent_sections,
             "awslogs_ops.awslogs.awslogs_single_line": guard,
+            "awslogs_ops.awslogs.awslogs_unit_value": awslogs_unit_value,
         },
     )
     return environment.get_template(template).render(ansible_managed="managed", **variables)

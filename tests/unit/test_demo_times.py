@@ -1,6 +1,7 @@
 """make demo checks each event's CloudWatch timestamp against the time written in its line."""
 
-from tests.bench.demo import _datetime_formats, line_time_ms
+from tests.bench.demo import _datetime_formats
+from tests.bench.project import line_time_ms
 
 
 def test_each_shown_file_reads_its_format_from_the_stream_list():

@@ -14,7 +14,6 @@ import pytest
 import yaml
 
 sys.path.insert(0, os.environ.get("MOLECULE_PROJECT_DIRECTORY", str(Path(__file__).resolve().parents[3])))
-sys.path.insert(1, str(Path(sys.path[0]) / "plugins" / "filter"))
 
 from tests.bench.logs import events, logs_client
 

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
-from awslogs_streams import agent_datetime_parse
 from conftest import GROUPS, INSTANCE_ID, STREAMS
 
+from tests.bench import project
 from tests.bench.logs import events
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def line_time_ms(stream: str, message: str) -> int:
     """The time in the event's first line, in ms; naive times are UTC (the host's zone and Django's)."""
-    parsed = agent_datetime_parse(STREAMS[stream]["datetime_format"], message.splitlines()[0])
-    assert parsed is not None, f"{stream}: no time in {message!r}"
-    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return (aware - EPOCH) // timedelta(milliseconds=1)
+    found = project.line_time_ms(STREAMS[stream]["datetime_format"], message)
+    assert found is not None, f"{stream}: no time in {message!r}"
+    return found
 
 
 @pytest.mark.parametrize("stream", sorted(GROUPS))
