@@ -11,11 +11,11 @@ export ANSIBLE_FORCE_COLOR ?= 0
 # that serves amazonlinux:2, so it runs only with AWSLOGS_BENCH_AL2=1.
 SCENARIOS ?= $(filter-out $(if $(AWSLOGS_BENCH_AL2),,amazonlinux2),$(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
-.PHONY: help venv dev bench lint unit molecule test demo demo-clean clean
+.PHONY: help venv dev bench lint sanity unit molecule test demo demo-clean clean
 
 help:
 	@echo "make demo   one host ships sample lines to a local CloudWatch Logs endpoint"
-	@echo "make test   lint, unit tests and every molecule scenario ($(SCENARIOS))"
+	@echo "make test   lint, ansible-test sanity, unit tests and every molecule scenario ($(SCENARIOS))"
 
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
@@ -35,6 +35,17 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	$(PIP) -r requirements-dev.txt -c requirements.lock
 	touch $@
 
+# ansible-test sanity installs its own requirements into the interpreter it
+# runs with: a virtualenv of its own, so they never change the others.
+SANITY_VENV ?= .venv-sanity
+$(SANITY_VENV)/.installed: requirements.txt requirements.lock
+	$(PYTHON) -m venv $(SANITY_VENV)
+	$(abspath $(SANITY_VENV))/bin/pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock
+	touch $@
+
+sanity: $(SANITY_VENV)/.installed
+	$(abspath $(SANITY_VENV))/bin/python -m tests.collection_sanity
+
 bench: dev
 	$(BIN)/python -m tests.bench setup
 
@@ -51,7 +62,7 @@ unit: dev
 molecule: bench
 	for scenario in $(SCENARIOS); do $(BIN)/molecule test --scenario-name $$scenario; done
 
-test: lint unit molecule
+test: lint sanity unit molecule
 
 demo: bench
 	$(BIN)/python -m tests.bench demo
@@ -60,4 +71,4 @@ demo-clean: dev
 	$(BIN)/python -m tests.bench demo --clean
 
 clean: demo-clean
-	rm -rf $(VENV) .cache
+	rm -rf $(VENV) $(SANITY_VENV) .cache

@@ -1,15 +1,9 @@
 #!/usr/bin/python
+# Copyright: awslogs-ops contributors
+# MIT License (see LICENSE)
 """Ansible module: the document of a customer-managed IAM policy's default version (read only)."""
 
 from __future__ import annotations
-
-import contextlib
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
-    import botocore
 
 DOCUMENTATION = r"""
 ---
@@ -28,13 +22,14 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+version_added: 0.1.0
 author:
-  - awslogs-ops
+  - awslogs-ops maintainers (@awslogs-ops)
 """
 
 EXAMPLES = r"""
 - name: Read the agent's managed policy
-  awslogs_iam_policy_document:
+  awslogs_ops.awslogs.awslogs_iam_policy_document:
     arn: arn:aws:iam::123456789012:policy/CloudwatchPolicy
 """
 
@@ -48,6 +43,14 @@ document:
   returned: always
   type: dict
 """
+
+import contextlib
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
+    import botocore
 
 
 def main():

@@ -1,16 +1,9 @@
 #!/usr/bin/python
+# Copyright: awslogs-ops contributors
+# MIT License (see LICENSE)
 """Ansible module: one CloudWatch Logs log group, its retention, KMS key and tags."""
 
 from __future__ import annotations
-
-import contextlib
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
-    import botocore
 
 DOCUMENTATION = r"""
 ---
@@ -51,13 +44,14 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+version_added: 0.1.0
 author:
-  - awslogs-ops
+  - awslogs-ops maintainers (@awslogs-ops)
 """
 
 EXAMPLES = r"""
 - name: The backend's log group, kept 90 days
-  awslogs_log_group:
+  awslogs_ops.awslogs.awslogs_log_group:
     name: /aws/elasticbeanstalk/myapp-prd/var/log/containers/backend.log
     retention_in_days: 90
     tags:
@@ -76,6 +70,16 @@ log_group:
     kms_key_id: {description: KMS key ARN or null., type: str, returned: always}
     tags: {description: Tags., type: dict, returned: always}
 """
+
+import contextlib
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
+    import botocore
+
 
 RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,

@@ -11,7 +11,7 @@ from tests.bench.image import ensure_image
 from tests.bench.process import BenchError
 
 
-def _setup(_: argparse.Namespace) -> list[str]:
+def _setup(_args: argparse.Namespace) -> list[str]:
     return [ensure_engine(), ensure_image()]
 
 

@@ -91,7 +91,7 @@ def verdict(row: dict[str, Any]) -> str:
 
 # The faults, each acting on the running bench.
 def _systemctl(action: str) -> Callable[[Bench], None]:
-    def fault(_: Bench) -> None:
+    def fault(_bench: Bench) -> None:
         faults_host.sh(f"systemctl {action} awslogsd")
 
     return fault
@@ -131,13 +131,13 @@ def _service_stopped(bench: Bench) -> None:
 
 
 def _logrotate(policy: str) -> Callable[[Bench], None]:
-    def fault(_: Bench) -> None:
+    def fault(_bench: Bench) -> None:
         faults_host.sh(f"logrotate --force {policy}")
 
     return fault
 
 
-def _copytruncate_policy(_: Bench) -> None:
+def _copytruncate_policy(_bench: Bench) -> None:
     """The policy the role writes for a stream that asks for copytruncate (rendered by its filter)."""
     render = project.filter_plugin("awslogs_logrotate").awslogs_logrotate_policies
     stream = {**project.default_streams()[0], "logrotate": {"method": "copytruncate"}}
@@ -158,7 +158,7 @@ def _host_restart(bench: Bench) -> None:
 NGINX_PORT = 5112
 
 
-def _nginx_with_its_own_policy(_: Bench) -> None:
+def _nginx_with_its_own_policy(_bench: Bench) -> None:
     """Debian's nginx (its /etc/logrotate.d/nginx included) on 127.0.0.1:NGINX_PORT, then site.yml again.
 
     The role sees the package's policy (unless_policy) and removes its own
@@ -182,7 +182,7 @@ def _nginx_with_its_own_policy(_: Bench) -> None:
 STATE_DIR = "/var/lib/awslogs"
 
 
-def _small_state_fs(_: Bench) -> None:
+def _small_state_fs(_bench: Bench) -> None:
     faults_host.sh(
         f"systemctl stop awslogsd && rm -rf {STATE_DIR}.disk && cp -a {STATE_DIR} {STATE_DIR}.disk"
         f" && mount -t tmpfs -o size=4m tmpfs {STATE_DIR} && cp -a {STATE_DIR}.disk/. {STATE_DIR}/"
@@ -196,7 +196,7 @@ def _state_disk_full(bench: Bench) -> None:
     faults_host.sh(f"rm -f {STATE_DIR}/filler")
 
 
-def _state_back_on_disk(_: Bench) -> None:
+def _state_back_on_disk(_bench: Bench) -> None:
     faults_host.sh(
         f"systemctl stop awslogsd && cp -a {STATE_DIR}/. {STATE_DIR}.disk/ && umount {STATE_DIR}"
         f" && cp -a {STATE_DIR}.disk/. {STATE_DIR}/ && rm -rf {STATE_DIR}.disk && systemctl start awslogsd"
@@ -206,7 +206,7 @@ def _state_back_on_disk(_: Bench) -> None:
 def _converge(extra_vars: dict[str, Any] | None) -> Callable[[Bench], None]:
     """site.yml with these extra variables: the role writes, its handler restarts the agent."""
 
-    def fault(_: Bench) -> None:
+    def fault(_bench: Bench) -> None:
         faults_host.converge(extra_vars)
 
     return fault
@@ -225,11 +225,11 @@ def _kill_in_flight(bench: Bench) -> None:
         faults_host.sh("systemctl kill -s KILL awslogsd")
 
 
-def _engine_restart(_: Bench) -> None:
+def _engine_restart(_bench: Bench) -> None:
     docker_driver.restart_engine()
 
 
-def _driver_container_restart(_: Bench) -> None:
+def _driver_container_restart(_bench: Bench) -> None:
     docker_driver.restart_container()
 
 

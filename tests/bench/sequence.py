@@ -136,7 +136,7 @@ class Writer:
 
     def wait(self, timeout: float | None = None) -> dict:
         """Wait for the writer to stop; its summary (an empty dict if it was killed)."""
-        _, err = self.process.communicate(timeout=timeout)
+        _out, err = self.process.communicate(timeout=timeout)
         for text in reversed(err.splitlines()):
             if text.startswith("{"):
                 return json.loads(text)

@@ -64,7 +64,7 @@ def test_the_role_defaults_rotate_by_rename_and_create():
         "/etc/logrotate.d/awslogs-nginx-access",
         "/etc/logrotate.d/awslogs-nginx-error",
     ]
-    backend, access, _ = policies
+    backend, access, _error = policies
     assert backend["content"] == (
         "# managed\n/var/log/containers/backend*.log {\n    daily\n    rotate 7\n    maxsize 100M\n"
         "    missingok\n    notifempty\n    compress\n    delaycompress\n    create\n}\n"

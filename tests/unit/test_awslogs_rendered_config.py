@@ -12,7 +12,7 @@ import logging.config
 import os
 from pathlib import Path
 
-import awscli  # noqa: F401  (cwlogs needs the botocore awscli vendors)
+import awscli  # noqa: F401 - cwlogs needs the botocore awscli vendors  # pylint: disable=unused-import
 import jinja2
 import pytest
 from awslogs_streams import (

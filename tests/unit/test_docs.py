@@ -137,7 +137,7 @@ def test_relative_links_lead_somewhere(path: Path) -> None:
         target = match["target"]
         if re.match(r"^[a-z]+:", target):
             continue
-        file, _, anchor = target.partition("#")
+        file, _hash, anchor = target.partition("#")
         resolved = (path.parent / file).resolve() if file else path
         if not resolved.exists() or (anchor and resolved.suffix == ".md" and anchor not in _anchors(resolved)):
             broken.append(target)

@@ -351,7 +351,7 @@ def test_sigterm_in_the_apply_phase_stops_there_and_reports_it(project: Project)
 
 
 def test_sigint_in_the_check_phase_stops_there_and_reports_it(project: Project) -> None:
-    rc, output, _ = _signal_in_phase(project, ["check"], signal.SIGINT)
+    rc, output, _report = _signal_in_phase(project, ["check"], signal.SIGINT)
     assert rc == 130, output
     report = project.read_report()
     assert (report["status"], report["interrupted"]) == ("interrupted", {"phase": "check", "signal": "SIGINT"})

@@ -52,5 +52,5 @@ def test_only_a_kill_may_resend_and_only_copytruncate_may_lose():
 
 
 def test_the_table_prints_the_verdict():
-    (_, _, line) = markdown([_row("exact", duplicated=3)])
+    (_header, _rule, line) = markdown([_row("exact", duplicated=3)])
     assert line.endswith("| FAIL (exact) |")

@@ -1,7 +1,7 @@
 """The package method: the awslogs package, its awslogsd, our configuration."""
 
 import pytest
-from test_delivery import (  # noqa: F401 - collected here too
+from test_delivery import (  # noqa: F401 - collected here too  # pylint: disable=unused-import
     test_a_line_arrives_in_its_group_and_stream,
     test_a_line_written_before_the_agent_started_arrives_once_even_after_a_restart,
     test_a_traceback_arrives_as_one_event,

@@ -21,7 +21,7 @@ def test_the_agent_runs_the_patched_module(host):
 def test_a_configuration_change_under_load_delivers_every_line_once(inventory, under_load):
     before = agent_pid()
 
-    def change_the_configuration(_):
+    def change_the_configuration(_host):
         """site.yml with another log level: the handler restarts the agent"""
         logging_conf = docker("exec", CONTAINER, "cat", "/etc/awslogs/logging.conf")
         level = "INFO" if "[logger_cwlogs]\nlevel = WARNING" in logging_conf else "WARNING"
@@ -35,7 +35,7 @@ def test_a_configuration_change_under_load_delivers_every_line_once(inventory, u
 
 
 def test_a_rotation_under_load_delivers_every_line_once(under_load):
-    def rotate(_):
+    def rotate(_host):
         """logrotate --force of the role's policy (rename and create; the writer reopens its file)"""
         docker("exec", CONTAINER, "logrotate", "--force", "/etc/logrotate.d/awslogs-backend")
 
@@ -46,7 +46,7 @@ def test_a_rotation_under_load_delivers_every_line_once(under_load):
 def test_a_kill_under_load_loses_nothing_and_resends_at_most_one_batch(under_load):
     before = agent_pid()
 
-    def kill(_):
+    def kill(_host):
         """SIGKILL of the agent (systemd restarts it)"""
         docker("exec", CONTAINER, "systemctl", "kill", "--signal", "KILL", "awslogsd")
 
