@@ -38,7 +38,6 @@ def test_groups_scope_names_exactly_each_group_and_its_streams():
                     "logs:CreateLogGroup",
                     "logs:CreateLogStream",
                     "logs:PutLogEvents",
-                    "logs:DescribeLogStreams",
                 ],
                 "Resource": [
                     f"{PREFIX}/eb/app/backend.log:*",
