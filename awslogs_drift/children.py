@@ -10,6 +10,7 @@ way it means to), and what is left after the grace period gets SIGKILL.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -61,15 +62,11 @@ def _send(pids: dict[int, int], signum: int) -> None:
     """signum to each process group of pids (to the process itself when it shares ours)."""
     own = os.getpgrp()
     for group in {group for group in pids.values() if group != own}:
-        try:
+        with contextlib.suppress(OSError):
             os.killpg(group, signum)
-        except OSError:
-            pass
     for pid in (pid for pid, group in pids.items() if group == own):
-        try:
+        with contextlib.suppress(OSError):
             os.kill(pid, signum)
-        except OSError:
-            pass
 
 
 def stop_children(grace_s: float = STOP_GRACE_S) -> list[int]:

@@ -186,13 +186,7 @@ def parse_events(events: Iterable[Event], rc: int = 0) -> RunResult:
         elif kind == "runner_item_on_ok":
             hidden.item(data)
         elif kind == "runner_on_ok":
-            res: Mapping[str, Any] = data.get("res") or {}
-            handler = str(data.get("task_uuid", "")) in handler_tasks
-            if res.get("changed"):
-                result.changes.append(_change(data, res, handler))
-                hidden.shown(data)
-            elif "censored" in res and "changed" not in res:
-                hidden.candidate(data, handler)
+            _ok(result, hidden, data, str(data.get("task_uuid", "")) in handler_tasks)
         elif kind == "runner_on_failed" and not data.get("ignore_errors"):
             result.problems.append(_problem(data, "failed"))
         elif kind == "runner_on_unreachable":
@@ -205,6 +199,15 @@ def parse_events(events: Iterable[Event], rc: int = 0) -> RunResult:
     if rc != 0 and not result.started:
         result.error = _error_text(verbose)
     return result
+
+
+def _ok(result: RunResult, hidden: _HiddenChanges, data: Mapping[str, Any], handler: bool) -> None:
+    res: Mapping[str, Any] = data.get("res") or {}
+    if res.get("changed"):
+        result.changes.append(_change(data, res, handler))
+        hidden.shown(data)
+    elif "censored" in res and "changed" not in res:
+        hidden.candidate(data, handler)
 
 
 class _HiddenChanges:

@@ -18,10 +18,8 @@ import json, os, subprocess, sys, time
 from awslogs_drift.children import descendants, stop_children
 
 stubborn = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(300)"
-worker = subprocess.Popen(
-    [sys.executable, "-c", f"import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', {stubborn!r}]); time.sleep(300)"],
-    start_new_session=True,
-)
+starter = f"import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', {stubborn!r}]); time.sleep(300)"
+worker = subprocess.Popen([sys.executable, "-c", starter], start_new_session=True)
 plain = subprocess.Popen(["sleep", "300"])
 deadline = time.monotonic() + 30
 while len(descendants(os.getpid())) < 3:
