@@ -1,17 +1,10 @@
-"""awslogs-drift: detect (check + diff), fix, verify and report drift.
-
-Exit codes: 0 no drift; 1 bad input (no inventory or no host matched, a
-playbook that fails its syntax check, a report path that cannot be written,
-bad arguments); 2 drift found and fixed; 3 drift remains (after the fix, or
-with --detect-only); 4 a host was unreachable, a run failed, or a play
-matched no host (without --limit, --tags, --skip-tags); 5 another run holds the lock; 130 / 143
-stopped by SIGINT / SIGTERM (the report says in which phase).
-"""
+"""awslogs-drift: detect (check + diff), fix, verify and report drift."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shlex
 import sys
 import time
@@ -24,13 +17,17 @@ from awslogs_drift import __version__
 from awslogs_drift.cloudwatch import CloudWatchError, send_summary
 from awslogs_drift.drift import DriftRun, drift_fix
 from awslogs_drift.events import RunResult
-from awslogs_drift.exitcodes import ExitCode
+from awslogs_drift.exitcodes import ExitCode, help_text
 from awslogs_drift.lock import LockError, LockHeldError, default_lock_file, exclusive
 from awslogs_drift.report import ReportError, build_report, check_writable, summary_lines, write_report
 from awslogs_drift.runner import PlaybookRun, run_playbook
 from awslogs_drift.signals import SignalWatch
 
 PROG = "awslogs-drift"
+# The overall timeout's default: below the schedule's hourly timer (roles/awslogs_drift_schedule).
+DEFAULT_TIMEOUT = "50min"
+_DURATION_RE = re.compile(r"(\d+)\s*(s|sec|m|min|h)?")
+_UNIT_S = {"": 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}
 
 
 class UsageError(Exception):
@@ -44,8 +41,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n")
 
 
+def duration(text: str) -> float:
+    """Seconds of a duration: 3000, 90s, 50min (or 50m), 1h."""
+    match = _DURATION_RE.fullmatch(text.strip())
+    if not match or int(match[1]) == 0:
+        raise argparse.ArgumentTypeError(f"must be a duration above 0 like 3000, 90s, 50min or 1h, got {text!r}")
+    return float(int(match[1]) * _UNIT_S[match[2] or ""])
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(
+        prog=PROG, description=f"{__doc__}\n\n{help_text()}", formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     env = os.environ.get
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
@@ -70,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-f", "--forks", type=int, default=0, help="parallel hosts (default: ansible.cfg's)")
     parser.add_argument("--detect-only", action="store_true", help="report drift, change nothing")
+    parser.add_argument(
+        "--timeout",
+        type=duration,
+        default=duration(DEFAULT_TIMEOUT),
+        metavar="DURATION",
+        help=f"stop the run after this long (3000, 90s, 50min, 1h; default {DEFAULT_TIMEOUT}), "
+        f"exit {int(ExitCode.TIMEOUT)}",
+    )
     parser.add_argument("--report", type=Path, help="write the JSON report here")
     parser.add_argument(
         "--lock-file",
@@ -219,7 +234,7 @@ def _report(args: argparse.Namespace, outcome: DriftRun) -> ExitCode:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    watch = SignalWatch()
+    watch = SignalWatch(timeout_s=args.timeout)
     watch.install()
     try:
         return int(execute(args, watch))
@@ -234,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.USAGE
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except Exception as exc:
         if args.debug:
             raise

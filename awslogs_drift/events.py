@@ -17,6 +17,8 @@ Event = Mapping[str, Any]
 
 # Result keys worth keeping when a change has no diff (a service, a command).
 _DETAIL_KEYS = ("state", "enabled", "status", "msg", "cmd", "path", "dest", "name")
+# What the report says of a change whose result no_log hid (never the result itself).
+CENSORED_DETAIL = "the task has no_log: its diff is not shown"
 
 
 @dataclass(frozen=True)
@@ -124,9 +126,11 @@ def _result_diff(res: Mapping[str, Any]) -> str:
 
 def _result_detail(res: Mapping[str, Any]) -> dict[str, Any]:
     if "censored" in res:
-        return {"censored": "the task has no_log: its diff is not shown"}
-    keys = [key for key in _DETAIL_KEYS if not (key == "msg" and "results" in res)]
-    detail = {key: res[key] for key in keys if key in res and isinstance(res[key], str | bool | int)}
+        # Only the loop's visible items (a censored result has no other key to show).
+        detail: dict[str, Any] = {"censored": CENSORED_DETAIL}
+    else:
+        keys = [key for key in _DETAIL_KEYS if not (key == "msg" and "results" in res)]
+        detail = {key: res[key] for key in keys if key in res and isinstance(res[key], str | bool | int)}
     items = [
         _item_label(item)
         for item in res.get("results", [])
@@ -166,6 +170,7 @@ def parse_events(events: Iterable[Event], rc: int = 0) -> RunResult:
     play = ""
     seen_hosts: set[str] = set()
     verbose: list[str] = []
+    hidden = _HiddenChanges()
     for event in events:
         kind = event.get("event", "")
         data: Mapping[str, Any] = event.get("event_data") or {}
@@ -178,10 +183,10 @@ def parse_events(events: Iterable[Event], rc: int = 0) -> RunResult:
             result.plays_without_hosts.append(play)
         elif kind == "playbook_on_task_start" and _is_handler(data):
             handler_tasks.add(str(data.get("task_uuid", "")))
+        elif kind == "runner_item_on_ok":
+            hidden.item(data)
         elif kind == "runner_on_ok":
-            res: Mapping[str, Any] = data.get("res") or {}
-            if res.get("changed"):
-                result.changes.append(_change(data, res, str(data.get("task_uuid", "")) in handler_tasks))
+            _ok(result, hidden, data, str(data.get("task_uuid", "")) in handler_tasks)
         elif kind == "runner_on_failed" and not data.get("ignore_errors"):
             result.problems.append(_problem(data, "failed"))
         elif kind == "runner_on_unreachable":
@@ -189,10 +194,80 @@ def parse_events(events: Iterable[Event], rc: int = 0) -> RunResult:
         elif kind == "playbook_on_stats":
             for counter in ("processed", "ok", "changed", "failures", "dark", "skipped"):
                 seen_hosts.update((data.get(counter) or {}).keys())
+            result.changes.extend(hidden.changes(data.get("changed") or {}))
     result.hosts = sorted(seen_hosts)
     if rc != 0 and not result.started:
         result.error = _error_text(verbose)
     return result
+
+
+def _ok(result: RunResult, hidden: _HiddenChanges, data: Mapping[str, Any], handler: bool) -> None:
+    res: Mapping[str, Any] = data.get("res") or {}
+    if res.get("changed"):
+        result.changes.append(_change(data, res, handler))
+        hidden.shown(data)
+    elif "censored" in res and "changed" not in res:
+        hidden.candidate(data, handler)
+
+
+class _HiddenChanges:
+    """Changes that no_log hid: ansible-runner censors a result to ``{'censored': ...}``, ``changed`` with it.
+
+    A loop with one no_log item is censored whole, its other items too. What is
+    left to tell: each item's own event (a visible item that changed, and how
+    many items are censored), and the recap's count of changed tasks per host.
+    """
+
+    def __init__(self) -> None:
+        self._candidates: list[tuple[Mapping[str, Any], bool]] = []
+        self._shown: dict[str, int] = {}
+        # Per (host, task uuid): the visible items that changed, and the number of censored items.
+        self._items: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+        self._censored_items: dict[tuple[str, str], int] = {}
+
+    @staticmethod
+    def _key(data: Mapping[str, Any]) -> tuple[str, str]:
+        return str(data.get("host", "")), str(data.get("task_uuid", ""))
+
+    def item(self, data: Mapping[str, Any]) -> None:
+        res: Mapping[str, Any] = data.get("res") or {}
+        key = self._key(data)
+        if "censored" in res:
+            self._censored_items[key] = self._censored_items.get(key, 0) + 1
+        elif res.get("changed"):
+            self._items.setdefault(key, []).append(res)
+
+    def shown(self, data: Mapping[str, Any]) -> None:
+        host = str(data.get("host", ""))
+        self._shown[host] = self._shown.get(host, 0) + 1
+
+    def candidate(self, data: Mapping[str, Any], handler: bool) -> None:
+        self._candidates.append((data, handler))
+
+    def changes(self, changed_per_host: Mapping[str, int]) -> list[TaskChange]:
+        """The censored tasks that changed: a visible item says so, the recap's count says the rest.
+
+        When the count says that only some of a host's censored tasks changed,
+        and nothing tells which, every one of them is reported: drift is never hidden.
+        """
+        found: list[TaskChange] = []
+        for host in dict.fromkeys(str(data.get("host", "")) for data, _ in self._candidates):
+            mine = [(data, handler) for data, handler in self._candidates if str(data.get("host", "")) == host]
+            hidden = int(changed_per_host.get(host, 0)) - self._shown.get(host, 0)
+            known = [entry for entry in mine if self._key(entry[0]) in self._items]
+            unknown = [entry for entry in mine if entry not in known]
+            changed = known + (unknown if hidden > len(known) else [])
+            found.extend(self._change(data, handler) for data, handler in mine if (data, handler) in changed)
+        return found
+
+    def _change(self, data: Mapping[str, Any], handler: bool) -> TaskChange:
+        key = self._key(data)
+        visible = self._items.get(key, [])
+        res: dict[str, Any] = {"censored": True, "changed": True, "results": visible}
+        change = _change(data, res, handler)
+        if self._censored_items.get(key):
+            change.detail["censored_items"] = self._censored_items[key]
+        return change
 
 
 def _is_handler(data: Mapping[str, Any]) -> bool:

@@ -29,7 +29,7 @@ def default_lock_file() -> Path:
 
 
 def _open(path: Path) -> int:
-    """Open the lock file: never through a symbolic link, never one another user owns."""
+    """Open the lock file: never through a symbolic link, never a hard link, never one another user owns."""
     flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
     try:
         descriptor = os.open(path, flags, 0o600)
@@ -40,6 +40,9 @@ def _open(path: Path) -> int:
     problem = ""
     if not stat.S_ISREG(info.st_mode):
         problem = "it is not a regular file"
+    elif info.st_nlink > 1:
+        # Another name for a file elsewhere (another user's lock, a file of the fleet's): never truncate it.
+        problem = f"it has {info.st_nlink} hard links; remove it"
     elif info.st_uid != os.geteuid():
         problem = f"it belongs to uid {info.st_uid}, not to this user (uid {os.geteuid()}); remove it"
     if problem:

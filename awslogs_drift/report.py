@@ -12,6 +12,7 @@ from typing import Any
 from awslogs_drift import __version__
 from awslogs_drift.drift import DriftItem, DriftRun
 from awslogs_drift.events import TaskChange, hosts_with
+from awslogs_drift.signals import StopSignalError
 
 
 class ReportError(Exception):
@@ -38,6 +39,12 @@ def _item_json(item: DriftItem) -> dict[str, Any]:
     return data
 
 
+def _stop_json(stop: StopSignalError) -> dict[str, Any]:
+    if stop.timed_out:
+        return {"phase": stop.phase, "timeout_s": stop.timeout_s}
+    return {"phase": stop.phase, "signal": stop.signal_name}
+
+
 def build_report(result: DriftRun, *, playbook: str, limit: str = "", tags: str = "") -> dict[str, Any]:
     """The JSON report of a drift-fix run."""
     handlers = [change for change in result.check.changes if change.handler]
@@ -53,9 +60,9 @@ def build_report(result: DriftRun, *, playbook: str, limit: str = "", tags: str 
         "tags": tags,
         "mode": "detect-only" if result.detect_only else "fix",
         "exit_code": int(result.exit_code),
-        "status": "interrupted" if stop else result.exit_code.name.lower(),
-        # The phase a signal stopped (check, check-reachable, apply, verify), and the signal.
-        "interrupted": {"phase": stop.phase, "signal": stop.signal_name} if stop else None,
+        "status": "interrupted" if stop and not stop.timed_out else result.exit_code.name.lower(),
+        # The phase a signal or the timeout stopped (check, check-reachable, apply, verify), and which.
+        "interrupted": _stop_json(stop) if stop else None,
         "seconds": round(result.seconds, 1),
         "hosts": result.hosts,
         "unreachable": hosts_with(result.problems, "unreachable"),
@@ -81,7 +88,10 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     drifted_hosts = sorted({item["host"] for item in drift})
     fixed = [item for item in drift if item["outcome"] == "fixed"]
     stop = report["interrupted"]
-    where = f" by {stop['signal']} in the {stop['phase']} phase" if stop else ""
+    where = ""
+    if stop:
+        cause = f"after {stop['timeout_s']:g} s" if "timeout_s" in stop else f"by {stop['signal']}"
+        where = f" {cause} in the {stop['phase']} phase"
     lines = [
         f"awslogs-drift: {report['status'].replace('_', ' ')}{where} (exit {report['exit_code']}) "
         f"in {report['seconds']:.1f} s, {report['mode']}, playbook {report['playbook']}",
@@ -117,15 +127,29 @@ def check_writable(path: Path) -> None:
         raise ReportError(f"report path {path} is not writable")
 
 
+def _umask() -> int:
+    """This process's umask, read without changing it where Linux says it."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
 def write_report(path: Path, report: dict[str, Any]) -> None:
-    """Write the report atomically: a reader never sees half a report."""
+    """Write the report atomically (a reader never sees half a report), with the mode the umask gives a new file."""
     temporary = ""
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        # mkstemp makes 0600 whatever the umask: a report is as private as the user's other files.
+        os.fchmod(handle, 0o666 & ~_umask())
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(report, stream, indent=2)
             stream.write("\n")
-        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except OSError as exc:
         if temporary and os.path.exists(temporary):

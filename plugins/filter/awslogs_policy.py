@@ -27,16 +27,20 @@ from typing import Any
 
 POLICY_VERSION = "2012-10-17"
 STATEMENT_SID = "AwslogsAgent"
+# Exactly the calls of the agent's `aws logs push` (awscli-cwlogs 1.4.6, cwlogs/push.py):
+# CreateLogGroup and CreateLogStream before its first batch, then PutLogEvents.
+# It never calls DescribeLogStreams (only `aws logs pull` does): docs/iam.md.
 AGENT_ACTIONS = (
     "logs:CreateLogGroup",
     "logs:CreateLogStream",
     "logs:PutLogEvents",
-    "logs:DescribeLogStreams",
 )
 SCOPES = ("groups", "account")
 REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 ACCOUNT_RE = re.compile(r"\d{12}")
 PARTITION_RE = re.compile(r"aws(-[a-z]+)*")
+# CloudWatch Logs' own limits on a group name: no wildcard (*, ?) and no ':' can reach a Resource.
+LOG_GROUP_NAME_RE = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}")
 
 
 class PolicyInputError(ValueError):
@@ -74,6 +78,16 @@ def awslogs_iam_resources(
     prefix = f"arn:{partition}:logs:{region}:{account}:log-group:"
     if scope == "account":
         return [f"{prefix}*:*"]
+    streams = list(streams)
+    for stream in streams:
+        group = stream.get("log_group_name")
+        if stream.get("state", "present") != "absent" and not (
+            isinstance(group, str) and LOG_GROUP_NAME_RE.fullmatch(group)
+        ):
+            raise PolicyInputError(
+                f"awslogs_streams[{stream.get('name')}].log_group_name must be 1-512 of [.-_/#A-Za-z0-9] "
+                f"(no wildcard), got {group!r}: it would widen the policy's resources"
+            )
     groups = awslogs_iam_log_groups(streams)
     if not groups:
         raise PolicyInputError("scope groups needs at least one stream that is not state: absent")

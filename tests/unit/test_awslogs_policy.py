@@ -15,6 +15,7 @@ from awslogs_policy import (
     awslogs_iam_log_group_specs,
     awslogs_iam_log_groups,
     awslogs_iam_policy,
+    awslogs_iam_resources,
 )
 
 REGION = "ap-northeast-2"
@@ -38,7 +39,6 @@ def test_groups_scope_names_exactly_each_group_and_its_streams():
                     "logs:CreateLogGroup",
                     "logs:CreateLogStream",
                     "logs:PutLogEvents",
-                    "logs:DescribeLogStreams",
                 ],
                 "Resource": [
                     f"{PREFIX}/eb/app/backend.log:*",
@@ -103,6 +103,16 @@ def test_groups_scope_needs_a_present_stream():
     with pytest.raises(PolicyInputError, match="at least one stream"):
         awslogs_iam_policy(absent, REGION, ACCOUNT)
     assert awslogs_iam_policy(absent, REGION, ACCOUNT, scope="account")["Statement"][0]["Resource"]
+
+
+@pytest.mark.parametrize("group", ["*", "/eb/app/*", "/eb/app/backend.log:*", "/eb/?", "", "x" * 513, None])
+def test_the_resources_refuse_a_wildcard_or_invalid_group_name_themselves(group):
+    streams = [*STREAMS, {"name": "wide", "file": "/var/log/wide.log", "log_group_name": group}]
+    with pytest.raises(PolicyInputError, match=r"awslogs_streams\[wide\]\.log_group_name must be 1-512 of"):
+        awslogs_iam_resources(streams, REGION, ACCOUNT)
+    # An absent stream puts nothing in the policy: its name is not a resource.
+    absent = [*STREAMS, {"name": "wide", "log_group_name": group, "state": "absent"}]
+    assert awslogs_iam_resources(absent, REGION, ACCOUNT) == [f"{PREFIX}{s['log_group_name']}:*" for s in STREAMS]
 
 
 def test_partition_of_an_arn():

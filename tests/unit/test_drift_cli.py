@@ -392,3 +392,77 @@ def test_a_play_that_matches_no_host_fails_the_run_with_exit_4(project: Project)
 def test_version(project: Project) -> None:
     done = project.run("--version", inventory=False)
     assert (done.returncode, done.stdout) == (0, "awslogs-drift 0.1.0\n")
+
+
+LONG_COMMAND = """\
+- name: A command that runs long on the host
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Run it, noting its pid
+      ansible.builtin.shell: echo $$ > {{ out_dir }}/command.pid && exec sleep 300
+      check_mode: false
+      changed_when: false
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _ancestors(pid: int, root: int) -> list[int]:
+    """pid and its parents up to (without) root: the worker, the module, the shell, the command."""
+    chain = []
+    while pid not in (0, 1, root):
+        chain.append(pid)
+        pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    return chain
+
+
+def _start_long_command(project: Project, *args: str) -> tuple[subprocess.Popen[str], list[int]]:
+    (project.root / "site.yml").write_text(LONG_COMMAND)
+    command = project.command("-i", str(project.inventory), "--limit", "h1", "--report", str(project.report), *args)
+    runner = subprocess.Popen(command, env=project.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pid_file = project.out / "command.pid"
+    deadline = time.monotonic() + 60
+    while not (pid_file.exists() and pid_file.read_text().strip()):
+        assert runner.poll() is None and time.monotonic() < deadline, "the command never started"
+        time.sleep(0.2)
+    tree = _ancestors(int(pid_file.read_text()), runner.pid)
+    return runner, tree
+
+
+def test_sigterm_stops_the_whole_process_tree_with_a_bounded_wait(project: Project) -> None:
+    runner, tree = _start_long_command(project)
+    # ansible-playbook, a worker in a session of its own, the module's processes, the command.
+    assert len(tree) >= 4, tree
+    assert len({os.getpgid(pid) for pid in tree}) >= 2, "the worker is in a process group of its own"
+    runner.send_signal(signal.SIGTERM)
+    started = time.monotonic()
+    out, err = runner.communicate(timeout=60)
+    assert time.monotonic() - started < 20, "bounded: 10 s of grace, then SIGKILL"
+    assert runner.returncode == 143, out + err
+    assert [pid for pid in tree if _alive(pid)] == []
+    report = project.read_report()
+    assert (report["status"], report["interrupted"]) == ("interrupted", {"phase": "check", "signal": "SIGTERM"})
+
+
+def test_the_timeout_stops_the_run_and_its_processes_with_its_own_exit_code(project: Project) -> None:
+    runner, tree = _start_long_command(project, "--timeout", "30s")
+    out, err = runner.communicate(timeout=60)
+    assert runner.returncode == 124, out + err
+    assert [pid for pid in tree if _alive(pid)] == []
+    report = project.read_report()
+    assert (report["status"], report["exit_code"]) == ("timeout", 124)
+    assert report["interrupted"] == {"phase": "check", "timeout_s": 30.0}
+    assert "awslogs-drift: timeout after 30 s in the check phase (exit 124)" in out
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "5 days", "1.5h", ""])
+def test_a_bad_timeout_is_bad_input(project: Project, value: str) -> None:
+    done = project.run("--timeout", value)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "--timeout: must be a duration above 0 like 3000, 90s, 50min or 1h" in done.stderr

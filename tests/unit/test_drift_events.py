@@ -135,3 +135,47 @@ def test_render_diff_forms() -> None:
     assert text == "--- f\n+++ f\n@@ -1 +1 @@\n-a\n+b\n"
     assert render_diff({"before": "x", "after": "y"}) == "--- before\n+++ after\n@@ -1 +1 @@\n-x\n+y\n"
     assert render_diff({"before": {"n": 1}, "after": {"n": 2}}).endswith("-n: 1\n+n: 2\n")
+
+
+CENSORED = {"censored": "the output has been hidden due to the fact that 'no_log: true' was specified for this result"}
+
+
+def _censored_run(*tasks: tuple[str, str], changed: int, items: list[dict] | None = None) -> list[dict]:
+    """ansible-runner's events of censored tasks (host, task uuid) and a recap that counts `changed` per host."""
+    events: list[dict] = [{"event": "playbook_on_play_start", "event_data": {"play": "p"}}]
+    events += [{"event": "runner_item_on_ok", "event_data": item} for item in items or []]
+    for host, uuid in tasks:
+        data = {"host": host, "task": f"Task {uuid}", "task_uuid": uuid, "res": dict(CENSORED)}
+        events.append({"event": "runner_on_ok", "event_data": data})
+    hosts = {host for host, _ in tasks}
+    events.append(
+        {"event": "playbook_on_stats", "event_data": {"ok": dict.fromkeys(hosts, 2), "changed": {"h": changed}}}
+    )
+    return events
+
+
+def test_censored_tasks_count_from_the_recap_when_it_says_they_changed() -> None:
+    assert [c.task for c in parse_events(_censored_run(("h", "a"), ("h", "b"), changed=2)).drift] == [
+        "Task a",
+        "Task b",
+    ]
+    assert parse_events(_censored_run(("h", "a"), ("h", "b"), changed=0)).drift == []
+
+
+def test_when_the_recap_cannot_say_which_censored_task_changed_every_one_is_reported() -> None:
+    drift = parse_events(_censored_run(("h", "a"), ("h", "b"), changed=1)).drift
+    assert [c.task for c in drift] == ["Task a", "Task b"]
+
+
+def test_a_visible_item_that_changed_names_its_censored_loop_and_shows_only_itself() -> None:
+    visible = {"host": "h", "task_uuid": "a", "res": {"changed": True, "item": {"path": "/etc/plain.conf"}}}
+    secret = {"host": "h", "task_uuid": "a", "res": dict(CENSORED)}
+    # The recap's one change is task a's (its visible item changed): task b stays unchanged.
+    run = parse_events(_censored_run(("h", "a"), ("h", "b"), changed=1, items=[visible, secret]))
+    (change,) = run.drift
+    assert change.task == "Task a"
+    assert change.detail == {
+        "censored": "the task has no_log: its diff is not shown",
+        "items": ["/etc/plain.conf"],
+        "censored_items": 1,
+    }

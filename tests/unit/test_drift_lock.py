@@ -44,6 +44,15 @@ def test_a_symbolic_link_is_never_followed(tmp_path: Path) -> None:
     assert target.read_text() == "precious\n"
 
 
+def test_a_hard_link_is_refused_and_its_file_left_as_it_is(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    target.write_text("precious\n")
+    os.link(target, tmp_path / "drift.lock")
+    with pytest.raises(LockError, match="it has 2 hard links; remove it"), exclusive(tmp_path / "drift.lock"):
+        pass
+    assert target.read_text() == "precious\n"
+
+
 def test_a_lock_file_of_another_user_is_refused(tmp_path: Path) -> None:
     lock = tmp_path / "drift.lock"
     lock.write_text("")

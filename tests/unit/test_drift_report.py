@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
 
 from awslogs_drift.drift import drift_fix
+from awslogs_drift.events import RunResult
 from awslogs_drift.report import ReportError, build_report, check_writable, summary_lines, write_report
-from tests.unit.fixtures.drift_replay import replay
+from awslogs_drift.signals import StopSignalError
+from tests.unit.fixtures.drift_replay import replay, result
 
 
 def _report(scenario: str, *, detect_only: bool = False) -> dict:
@@ -105,3 +109,27 @@ def test_an_unwritable_report_path_is_refused_before_any_run(tmp_path: Path) -> 
         check_writable(tmp_path / "file" / "drift.json")
     check_writable(tmp_path / "drift.json")
     assert not (tmp_path / "drift.json").exists()
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o077, 0o600), (0o027, 0o640), (0o022, 0o644)])
+def test_the_report_has_the_mode_the_umask_gives(tmp_path: Path, umask: int, mode: int) -> None:
+    path = tmp_path / "drift.json"
+    previous = os.umask(umask)
+    try:
+        write_report(path, _report("tampered"))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+
+
+def test_a_timeout_is_reported_with_its_phase_and_its_own_exit_code() -> None:
+    def run(check: bool, ident: str, exclude: list[str]) -> RunResult:
+        if ident == "apply":
+            raise StopSignalError(0, "apply", 3000.0)
+        return result(f"tampered/{ident}")
+
+    report = json.loads(json.dumps(build_report(drift_fix(run, detect_only=False), playbook="site.yml")))
+    assert (report["exit_code"], report["status"]) == (124, "timeout")
+    assert report["interrupted"] == {"phase": "apply", "timeout_s": 3000.0}
+    assert {item["outcome"] for item in report["drift"]} == {"unverified"}
+    assert summary_lines(report)[0].startswith("awslogs-drift: timeout after 3000 s in the apply phase (exit 124)")

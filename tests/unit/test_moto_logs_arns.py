@@ -21,13 +21,14 @@ PATCH = Path(__file__).resolve().parents[1] / "bench" / "moto_logs_arns" / "site
 REGION, ACCOUNT = "ap-northeast-2", "123456789012"
 GROUP = "/aws/elasticbeanstalk/myapp-prd/var/log/containers/backend.log"
 ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{GROUP}"
-# The agent's four calls, as it makes them.
+# The agent's three calls, as it makes them (tests/unit/test_agent_calls.py reads them from its source).
 AGENT_CALLS = {
     "CreateLogGroup": {"logGroupName": GROUP},
     "CreateLogStream": {"logGroupName": GROUP, "logStreamName": "i-0123"},
-    "DescribeLogStreams": {"logGroupName": GROUP, "logStreamNamePrefix": "i-0123"},
     "PutLogEvents": {"logGroupName": GROUP, "logStreamName": "i-0123", "logEvents": []},
 }
+# A group call the agent never makes, which older policies granted.
+DESCRIBE = {"logGroupName": GROUP, "logStreamNamePrefix": "i-0123"}
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +55,9 @@ def test_each_call_acts_on_the_resource_aws_documents(patch: ModuleType) -> None
     assert {action: patch.resource_arn(action, REGION, ACCOUNT, params) for action, params in AGENT_CALLS.items()} == {
         "CreateLogGroup": f"{ARN}:*",
         "CreateLogStream": f"{ARN}:*",
-        "DescribeLogStreams": f"{ARN}:*",
         "PutLogEvents": f"{ARN}:log-stream:i-0123",
     }
+    assert patch.resource_arn("DescribeLogStreams", REGION, ACCOUNT, DESCRIBE) == f"{ARN}:*"
     assert patch.resource_arn("DescribeLogGroups", REGION, ACCOUNT, {}) == "*"
 
 
@@ -66,7 +67,12 @@ def test_the_generated_policy_allows_each_agent_call(patch: ModuleType, action: 
     assert _allowed(patch, awslogs_iam_policy(streams, REGION, ACCOUNT), action, AGENT_CALLS[action])
 
 
-@pytest.mark.parametrize("action", ["CreateLogGroup", "CreateLogStream", "DescribeLogStreams"])
+def test_the_generated_policy_does_not_allow_describe_log_streams(patch: ModuleType) -> None:
+    streams = [{"name": "backend", "file": "/var/log/containers/backend*", "log_group_name": GROUP}]
+    assert not _allowed(patch, awslogs_iam_policy(streams, REGION, ACCOUNT), "DescribeLogStreams", DESCRIBE)
+
+
+@pytest.mark.parametrize("action", ["CreateLogGroup", "CreateLogStream"])
 def test_the_group_arn_without_the_trailing_wildcard_does_not_allow_group_calls(patch: ModuleType, action: str) -> None:
     # The previous policy: log-group:NAME plus log-group:NAME:log-stream:*.
     assert not _allowed(patch, _policy(ARN, f"{ARN}:log-stream:*"), action, AGENT_CALLS[action])

@@ -20,6 +20,8 @@ INVENTORY_FILE = Path(os.environ["MOLECULE_INVENTORY_FILE"])
 PORT = int(os.environ.get("AWSLOGS_BENCH_PORT", "5104"))
 ENDPOINT = endpoint.url(PORT)
 REGION = endpoint.REGION
+# A directory to keep every run's events in (how tests/unit/fixtures are recorded).
+RECORD_DIR = os.environ.get("AWSLOGS_DRIFT_RECORD_DIR", "")
 
 
 @dataclass
@@ -37,6 +39,8 @@ def drift_fix(report: Path, *args: str) -> Run:
     env.update(PYTHONPATH=str(PROJECT_DIR), AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
     command = [sys.executable, "-m", "awslogs_drift", "--project-dir", str(PROJECT_DIR)]
     command += ["-i", str(INVENTORY_FILE.parent), "--report", str(report), "--lock-file", str(report) + ".lock"]
+    if RECORD_DIR:
+        command += ["--artifacts", RECORD_DIR]
     started = time.monotonic()
     done = subprocess.run(
         [*command, *args], env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False, timeout=600

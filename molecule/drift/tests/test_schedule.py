@@ -72,7 +72,7 @@ def test_the_service_runs_the_runner_as_the_user_into_the_journal(control: Any) 
         assert f"\n{line}\n" in service
     assert (
         "\nExecStart=/opt/awslogs-drift/bin/awslogs-drift --project-dir /opt/awslogs-drift/project --playbook site.yml"
-        " --report /var/lib/awslogs-drift/reports/drift.json"
+        " --report /var/lib/awslogs-drift/reports/drift.json --timeout 50min"
         " --inventory=/etc/awslogs-drift/inventory --tags aws --cloudwatch-group awslogs-drift-timer"
         " --endpoint-url=http://127.0.0.1:5104 --region=ap-northeast-2 '--cloudwatch-stream=timer%%run$$1'\n"
     ) in service
@@ -137,5 +137,6 @@ def test_a_service_run_fixes_a_deleted_policy(control: Any) -> None:
     assert "summary sent to CloudWatch Logs awslogs-drift-timer/timer%run$1" in journal
     assert iam().list_role_policies(RoleName=ROLE)["PolicyNames"] == [POLICY]
     report = control.file("/var/lib/awslogs-drift/reports/drift.json")
-    assert report.user == USER
+    # Written with the mode the unit's UMask=0077 gives: the runner's user only.
+    assert (report.user, report.mode) == (USER, 0o600)
     assert json.loads(report.content_string)["exit_code"] == 2

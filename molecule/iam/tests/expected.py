@@ -13,7 +13,6 @@ POLICY_DOCUMENT = {
                 "logs:CreateLogGroup",
                 "logs:CreateLogStream",
                 "logs:PutLogEvents",
-                "logs:DescribeLogStreams",
             ],
             "Resource": [
                 f"{PREFIX}containers/backend.log:*",

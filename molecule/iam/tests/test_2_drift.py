@@ -46,6 +46,6 @@ def test_policy_name_clash_is_updated_and_shown_not_duplicated(iam, run_play):
     fix = run_play()
     assert fix.rc == 0, fix.output
     assert '"Action": "logs:*"' in fix.output or "Action: logs:*" in fix.output, "the diff shows the old document"
-    assert "logs:DescribeLogStreams" in fix.output, "the diff shows the new document"
+    assert "logs:PutLogEvents" in fix.output, "the diff shows the new document"
     assert iam.list_role_policies(RoleName=ROLE)["PolicyNames"] == [POLICY]
     assert iam.get_role_policy(RoleName=ROLE, PolicyName=POLICY)["PolicyDocument"] == POLICY_DOCUMENT

@@ -34,7 +34,7 @@ def test_managed_policy_four_steps(iam, run_play):
     assert results == [2, 2, 0, 0]
     shown = outputs[0][outputs[0].index("Show the policy document change") :]
     assert "before: {}" in shown
-    assert "logs:DescribeLogStreams" in shown
+    assert "logs:PutLogEvents" in shown
     (policy,) = _managed(iam)
     version = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
     assert version["PolicyVersion"]["Document"] == POLICY_DOCUMENT
