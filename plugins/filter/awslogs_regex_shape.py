@@ -9,15 +9,9 @@ characters in exponentially many ways before it gives up on a line that does not
 
 from __future__ import annotations
 
-import sys
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
-
-if sys.version_info >= (3, 11):
-    from re import _constants as sre_constants  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-else:  # pragma: no cover
-    import sre_constants
-    import sre_parse
 
 # A possessive repeat (3.11's a++) never backtracks into itself: not here.
 REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
@@ -83,22 +77,18 @@ def _first(seq: Any) -> frozenset[str]:
 
 def _node_first(node: tuple) -> frozenset[str]:
     op, args = node
-    name = str(op)
-    if name == "LITERAL":
-        return frozenset((chr(args),))
-    if name == "NOT_LITERAL":
-        return ALPHABET - {chr(args)}
-    if name in ("ANY", "GROUPREF"):
-        return ALPHABET
-    if name == "IN":
-        return _class_chars(args)
     if op in REPEATS:
         return _first(args[2])
-    if name == "SUBPATTERN":
-        return _first(args[-1])
-    if name == "BRANCH":
-        return frozenset().union(*(_first(alt) for alt in args[1]))
-    return frozenset()
+    first = {
+        "LITERAL": lambda: frozenset((chr(args),)),
+        "NOT_LITERAL": lambda: ALPHABET - {chr(args)},
+        "ANY": lambda: ALPHABET,
+        "GROUPREF": lambda: ALPHABET,
+        "IN": lambda: _class_chars(args),
+        "SUBPATTERN": lambda: _first(args[-1]),
+        "BRANCH": lambda: frozenset().union(*(_first(alt) for alt in args[1])),
+    }.get(str(op))
+    return first() if first else frozenset()
 
 
 def _chars(seq: Any) -> frozenset[str]:
@@ -143,9 +133,11 @@ def _ambiguous_body(body: Any) -> str | None:
         if str(op) == "BRANCH":
             alternatives = [_flat(alt) for alt in args[1]]
             firsts = [_first(alt) | (follow if _nullable(alt) else frozenset()) for alt in alternatives]
-            for i, j in ((i, j) for i in range(len(firsts)) for j in range(i + 1, len(firsts))):
-                if firsts[i] & firsts[j] or (_nullable(alternatives[i]) and _nullable(alternatives[j])):
-                    return "a repeat of alternatives that can match the same text"
+            pairs = [(a, b) for a in range(len(firsts)) for b in range(a + 1, len(firsts))]
+            if any(
+                firsts[a] & firsts[b] or (_nullable(alternatives[a]) and _nullable(alternatives[b])) for a, b in pairs
+            ):
+                return "a repeat of alternatives that can match the same text"
             found = next((shape for shape in (_ambiguous_body(alt + rest) for alt in alternatives) if shape), None)
             if found:
                 return found
@@ -173,7 +165,7 @@ def backtracking_shape(pattern: str) -> str | None:
     """The catastrophic shape ``pattern`` holds, or None (a pattern that does not parse is None too)."""
     try:
         parsed = sre_parse.parse(pattern)
-    except Exception:  # noqa: BLE001 (re.error under any of its names)
+    except sre_constants.error:
         return None
     return _walk(parsed)
 

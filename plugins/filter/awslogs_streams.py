@@ -33,7 +33,7 @@ from typing import Any
 try:
     from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_regex_shape import backtracking_shape
 except ImportError:  # the unit tests import the plugins from their folder
-    from awslogs_regex_shape import backtracking_shape  # type: ignore[no-redef]
+    from awslogs_regex_shape import backtracking_shape
 
 AGENT_OPTIONS = (
     "file",
@@ -269,17 +269,15 @@ def _parts_overlap(glob_part: str, denied_part: str) -> bool:
         if (i, j) in seen:
             return False
         seen.add((i, j))
-        if i == len(left) and j == len(right):
-            return True
-        if i < len(left) and left[i] == "*" and overlap(i + 1, j):
-            return True
-        if j < len(right) and right[j] == "*" and overlap(i, j + 1):
-            return True
-        if i == len(left) or j == len(right):
-            return False
-        if left[i] == "*" or right[j] == "*":
-            return overlap(i, j + 1) if left[i] == "*" else overlap(i + 1, j)
-        return _one_char_overlap(left[i], right[j], alphabet) and overlap(i + 1, j + 1)
+        ends = (i == len(left), j == len(right))
+        steps = []
+        if not ends[0] and left[i] == "*":
+            steps += [(i + 1, j), (i, j + 1)]  # the star ends, or takes the other's next character
+        if not ends[1] and right[j] == "*":
+            steps += [(i, j + 1), (i + 1, j)]
+        if not any(ends) and "*" not in (left[i], right[j]) and _one_char_overlap(left[i], right[j], alphabet):
+            steps.append((i + 1, j + 1))
+        return all(ends) or any(step[0] <= len(left) and step[1] <= len(right) and overlap(*step) for step in steps)
 
     if denied_part.startswith(".") and not glob_part.startswith("."):
         return False
@@ -463,7 +461,12 @@ def _check_multi_line(stream: Mapping) -> list[str]:
         re.compile(pattern)
     except re.error as exc:
         return [f"multi_line_start_pattern {pattern!r} is not a valid regular expression: {exc}"]
-    shape = backtracking_shape(pattern)
+    return []
+
+
+def _check_backtracking(stream: Mapping) -> list[str]:
+    pattern = stream.get("multi_line_start_pattern")
+    shape = backtracking_shape(pattern) if isinstance(pattern, str) and pattern != DATETIME_FORMAT_PATTERN else None
     if shape:
         return [
             f"multi_line_start_pattern {pattern!r} can backtrack catastrophically ({shape}): the time to "
@@ -616,6 +619,7 @@ STREAM_CHECKS = (
     lambda s: _check_int(s, "batch_count", 1, MAX_BATCH_COUNT),
     lambda s: _check_int(s, "batch_size", 1, MAX_BATCH_SIZE),
     _check_multi_line,
+    _check_backtracking,
     _check_datetime_format,
     _check_fingerprint,
     _check_rotated_copies,
@@ -759,15 +763,15 @@ def awslogs_file_errors(
                     "could plant it"
                 )
         for folder in dirs:
-            if _glob_matches(posixpath.dirname(pattern), folder["path"]) and _writable_by_others(folder):
-                if stream.get("allow_writable_dir") is not True:
-                    errors.append(
-                        f"{label} {pattern!r} is read from {folder['path']!r}, which a user other than root can "
-                        f"write to (uid {folder['uid']}, gid {folder['gid']}, mode {int(folder['mode']):04o}): "
-                        "that user could plant a link to any file the agent can read. Make the directory "
-                        "root's and not group- or world-writable (chown root: DIR; chmod 0755 DIR) and let the "
-                        "application write only its file, or set allow_writable_dir: true on this stream"
-                    )
+            reads = _glob_matches(posixpath.dirname(pattern), folder["path"])
+            if reads and _writable_by_others(folder) and stream.get("allow_writable_dir") is not True:
+                errors.append(
+                    f"{label} {pattern!r} is read from {folder['path']!r}, which a user other than root can "
+                    f"write to (uid {folder['uid']}, gid {folder['gid']}, mode {int(folder['mode']):04o}): "
+                    "that user could plant a link to any file the agent can read. Make the directory "
+                    "root's and not group- or world-writable (chown root: DIR; chmod 0755 DIR) and let the "
+                    "application write only its file, or set allow_writable_dir: true on this stream"
+                )
     return errors
 
 

@@ -158,7 +158,11 @@ def hidden_paths(unit: str) -> list[str]:
 
 
 def test_the_agents_unit_hides_the_sensitive_paths_but_those_a_stream_allows():
-    state = {"awslogs_venv": "/opt/awslogs", "awslogs_state_file": "/var/lib/awslogs/agent-state", "awslogs_log_file": ""}
+    state = {
+        "awslogs_venv": "/opt/awslogs",
+        "awslogs_state_file": "/var/lib/awslogs/agent-state",
+        "awslogs_log_file": "",
+    }
     unit = render("awslogsd.service.j2", awslogs_streams=STREAMS, **state)
     assert {"-/etc/shadow", "-/etc/ssh", "-/root", "-/etc/sudoers.d", "-/opt/awslogs/.pip-environment"} <= set(
         hidden_paths(unit)
