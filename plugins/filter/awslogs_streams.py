@@ -775,6 +775,15 @@ def awslogs_file_errors(
     return errors
 
 
+def awslogs_sample_lines(streams: Iterable[Mapping]) -> list[dict[str, Any]]:
+    """``[{'name', 'samples'}]`` of the shipped streams: what the host runs through the agent's own code."""
+    return [
+        {"name": str(stream["name"]), "samples": [samples] if isinstance(samples, str) else list(samples)}
+        for stream in _present(streams)
+        for samples in [stream.get("sample_line", [])]
+    ]
+
+
 def awslogs_stream_files(streams: Iterable[Mapping]) -> list[str]:
     """The ``file`` globs of the shipped streams."""
     return [str(stream["file"]) for stream in _present(streams)]
@@ -907,6 +916,7 @@ class FilterModule:
             "awslogs_stream_files": awslogs_stream_files,
             "awslogs_file_errors": awslogs_file_errors,
             "awslogs_unit_sandbox": awslogs_unit_sandbox,
+            "awslogs_sample_lines": awslogs_sample_lines,
             "awslogs_single_line": awslogs_single_line,
             "awslogs_unit_value": awslogs_unit_value,
         }

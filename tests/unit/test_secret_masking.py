@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from awslogs_streams import awslogs_setting_errors, awslogs_stream_errors
-from test_schedule_settings import _play
-
 from test_loud_failures import _run
+from test_schedule_settings import _play
 
 SECRET = "S3cr3t-Value"
 GROUP = "/aws/elasticbeanstalk/myapp-prd/var/log/containers/backend.log"
