@@ -2,7 +2,8 @@
 
 Usage: awslogs_agent_check.py AGENT_COMMAND < {"logs_conf": TEXT, "streams": [{"name", "samples"}]}
 
-The agent's interpreter (AGENT_COMMAND's shebang) imports the agent and, per stream in a child process,
+The agent's interpreter (AGENT_COMMAND's shebang) starts the AWS CLI as the agent does (the plugins of
+AWS_CONFIG_FILE, so an extension's changes apply) and, per stream in a child process,
 builds its StreamConfig from logs.conf as the agent loads it, then for each sample line (and one line of
 this check's own) runs the agent's multi-line start test (FileEventsReader._is_new_entry), its decoding
 (LogEvent, the stream's encoding) and its DateTimeParser. A child still running SECONDS after it has
@@ -21,7 +22,9 @@ import time
 SECONDS = 3.0
 CHILD = r"""
 import io, json, os, shutil, sys, tempfile, threading
-import awscli  # noqa: F401 (cwlogs needs the botocore awscli vendors)
+from awscli.clidriver import create_clidriver
+# As the agent's aws command starts: the [plugins] of AWS_CONFIG_FILE load, so an extension's changes apply.
+create_clidriver()
 from cwlogs.push import FileEventsReader, LogEvent, LogsPushCommand, StreamConfig
 item = json.loads(sys.stdin.read())
 folder = tempfile.mkdtemp()
@@ -32,7 +35,7 @@ try:
     with io.open(os.path.join(folder, "config", "logs.conf"), "w", encoding="utf-8") as logs_conf:
         logs_conf.write(item["logs_conf"])
     open(os.path.join(folder, "empty.log"), "w").close()
-    config = LogsPushCommand._get_config(None, os.path.join(folder, "awslogs.conf"), os.path.join(folder, "config"))
+    config = LogsPushCommand.__dict__["_get_config"](None, os.path.join(folder, "awslogs.conf"), os.path.join(folder, "config"))
     stream = StreamConfig(config, item["name"])
     reader = FileEventsReader(item["name"], threading.Event(), None, stream.dt_format, stream.time_zone,
                               os.path.join(folder, "empty.log"), None, None, stream.encoding,
