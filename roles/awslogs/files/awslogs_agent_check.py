@@ -35,7 +35,8 @@ try:
     with io.open(os.path.join(folder, "config", "logs.conf"), "w", encoding="utf-8") as logs_conf:
         logs_conf.write(item["logs_conf"])
     open(os.path.join(folder, "empty.log"), "w").close()
-    config = LogsPushCommand.__dict__["_get_config"](None, os.path.join(folder, "awslogs.conf"), os.path.join(folder, "config"))
+    get_config = LogsPushCommand.__dict__["_get_config"]
+    config = get_config(None, os.path.join(folder, "awslogs.conf"), os.path.join(folder, "config"))
     stream = StreamConfig(config, item["name"])
     reader = FileEventsReader(item["name"], threading.Event(), None, stream.dt_format, stream.time_zone,
                               os.path.join(folder, "empty.log"), None, None, stream.encoding,
