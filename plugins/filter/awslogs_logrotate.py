@@ -47,7 +47,8 @@ def awslogs_logrotate_policies(
     policies = []
     for stream in streams:
         wanted = stream.get("logrotate", True)
-        if wanted is False or stream.get("state", "present") == "absent":
+        # A sensitive path shipped on purpose (allow_sensitive) is never rotated by this package as root.
+        if wanted is False or stream.get("state", "present") == "absent" or stream.get("allow_sensitive") is True:
             continue
         policy = {**defaults, **(wanted if isinstance(wanted, Mapping) else {})}
         policies.append(

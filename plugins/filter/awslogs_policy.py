@@ -125,7 +125,19 @@ def awslogs_iam_log_group_errors(streams: Iterable[Mapping]) -> list[str]:
     """Streams that share a log group must agree on its settings; one message per disagreement."""
     errors = []
     for group, members in _group_streams(streams).items():
+        # A stream without state ships to the group: deleting it for another stream's absent would lose its events.
+        states = {stream.get("name"): stream.get("state", "present") for stream in members}
+        absent = [name for name, state in states.items() if state == "absent"]
+        present = [name for name, state in states.items() if state != "absent"]
+        if absent and present:
+            errors.append(
+                f"awslogs_streams[{absent[0]}].state: absent would delete the log group {group!r}, which "
+                f"stream(s) {', '.join(map(str, present))} still ship to; give that stream its own group, or "
+                "set state: absent on every stream of the group"
+            )
         for key in GROUP_SETTINGS:
+            if key == "state" and absent and present:
+                continue
             values = {repr(stream.get(key)) for stream in members if key in stream}
             if len(values) > 1:
                 names = ", ".join(str(stream.get("name")) for stream in members)

@@ -23,11 +23,17 @@ import _strptime
 import codecs
 import fnmatch
 import json
+import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
+
+try:
+    from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_regex_shape import backtracking_shape
+except ImportError:  # the unit tests import the plugins from their folder
+    from awslogs_regex_shape import backtracking_shape
 
 AGENT_OPTIONS = (
     "file",
@@ -44,7 +50,7 @@ AGENT_OPTIONS = (
     "file_fingerprint_lines",
 )
 CONTROL_NODE_OPTIONS = ("retention_in_days", "kms_key_id", "tags", "state")
-CHECK_ONLY_OPTIONS = ("sample_line",)
+CHECK_ONLY_OPTIONS = ("sample_line", "allow_sensitive", "allow_writable_dir")
 HOST_OPTIONS = ("logrotate",)
 KNOWN_KEYS = frozenset(("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS, *CHECK_ONLY_OPTIONS, *HOST_OPTIONS))
 
@@ -79,6 +85,25 @@ AGENT_CONFIG_FILES = (
     "/etc/awslogs/config/logs.conf",
 )
 SQLITE_SIDE_FILES = ("", "-journal", "-wal", "-shm")
+# Paths no stream ships unless it sets allow_sensitive: a path is denied when it is one of these or lies
+# below one (each part a glob, as the agent's glob reads it). The agent reads as root with
+# CAP_DAC_READ_SEARCH, so mode bits stop nothing: password hashes, sudo rules, host and user keys, root's
+# home (its AWS credentials), the kernel's views (/proc/self/environ holds the agent's proxy credentials),
+# the drift schedule's environment file (/etc/awslogs-drift/drift.env).
+SENSITIVE_PATHS = (
+    "/etc/shadow*",
+    "/etc/gshadow*",
+    "/etc/sudoers*",
+    "/etc/ssh",
+    "/etc/awslogs-drift",
+    "/root",
+    "/home/*/.ssh",
+    "/home/*/.aws",
+    "/proc",
+    "/sys",
+)
+# File names denied wherever they are: pip's environment beside a virtualenv (index tokens, proxy credentials).
+SENSITIVE_NAMES = (".pip-environment",)
 
 # Every pattern is used with fullmatch: `$` would also accept a trailing newline.
 STREAM_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -103,6 +128,8 @@ LOGROTATE_KEYS = frozenset(("method", "frequency", "rotate", "maxsize", "compres
 LOGROTATE_SIZE_RE = re.compile(r"[0-9]+[kMG]?")
 # How logrotate names a rotated copy: app.log.1, app.log.2.gz, app.log-20261125 (dateext).
 ROTATED_SUFFIXES = (".1", ".2.gz", "-20261125")
+# Codecs Python calls text encodings that no log file is written in.
+NON_TEXT_CODECS = frozenset(("idna", "punycode", "undefined"))
 CHOICES = {
     "time_zone": ("UTC", "LOCAL"),
     "initial_position": ("start_of_file", "end_of_file"),
@@ -120,24 +147,42 @@ def text_problem(value: str) -> str | None:
     return None
 
 
+# Settings whose whole value may be a secret, by the ending of their name: the static keys, the
+# session token, and the environments (pip's index tokens and proxies, the scheduled runs' credentials).
+SECRET_SUFFIXES = ("_access_key_id", "_secret_access_key", "_session_token", "_environment", "_environment_file")
+# The userinfo of a URL anywhere in a value (http://user:PASS@proxy:3128, an index URL with a token),
+# up to the last '@': a password holding an unescaped '@' or '/' is masked whole.
+USERINFO_RE = re.compile(r"(?<=://).*@")
+
+
 def _is_secret(name: str) -> bool:
-    return name.endswith(("_secret_access_key", "_session_token"))
+    return name.endswith(SECRET_SUFFIXES)
 
 
-def _text_errors(key: str, value: Any) -> list[str]:
+def masked(shown: str) -> str:
+    """A value as a message shows it, a URL's userinfo as '***' (all of it when there is no scheme)."""
+    if "@" in shown and "://" not in shown:
+        return "(hidden: it holds an '@')"
+    return USERINFO_RE.sub("***@", shown)
+
+
+def _text_errors(key: str, value: Any, secret: bool = False) -> list[str]:
     """Every string in ``value`` (a string, or the keys and values of a mapping or list)."""
+    secret = secret or _is_secret(key)
     if isinstance(value, str):
         problem = text_problem(value)
         if problem is None:
             return []
-        return [f"{key} {problem}" + ("" if _is_secret(key) else f", got {value!r}")]
+        return [f"{key} {problem}" + ("" if secret else f", got {masked(repr(value))}")]
     if isinstance(value, Mapping):
-        items: Iterable[Any] = (part for pair in value.items() for part in pair)
-    elif isinstance(value, list):
-        items = value
-    else:
-        return []
-    return [error for item in items for error in _text_errors(key, item)]
+        # A mapping's keys are names (shown); its values are what may be secret.
+        return [
+            *(error for name in value for error in _text_errors(key, name)),
+            *(error for item in value.values() for error in _text_errors(key, item, secret)),
+        ]
+    if isinstance(value, list):
+        return [error for item in value for error in _text_errors(key, item, secret)]
+    return []
 
 
 def _label(index: int, stream: Any) -> str:
@@ -196,6 +241,99 @@ def _glob_matches(pattern: str, path: str) -> bool:
     )
 
 
+def _glob_parts(pattern: str) -> list[str]:
+    """One glob part as tokens: '*', or a one-character glob ('?', '[...]', a literal) as fnmatch reads it."""
+    tokens, index = [], 0
+    while index < len(pattern):
+        char = pattern[index]
+        end = index + 1
+        if char == "[":
+            close = pattern.find("]", index + 2 if pattern[index + 1 : index + 2] in ("!", "]") else index + 1)
+            end = close + 1 if close > 0 else index + 1
+        tokens.append(pattern[index:end])
+        index = end
+    return tokens
+
+
+def _one_char_overlap(first: str, second: str, alphabet: str) -> bool:
+    return any(fnmatch.fnmatchcase(char, first) and fnmatch.fnmatchcase(char, second) for char in alphabet)
+
+
+def _parts_overlap(glob_part: str, denied_part: str) -> bool:
+    """Whether a name exists that both parts match (glob's '*' matches no leading '.')."""
+    left, right = _glob_parts(glob_part), _glob_parts(denied_part)
+    alphabet = "".join(sorted({chr(code) for code in range(32, 127)} | set(glob_part + denied_part) - {"/"}))
+    seen: set[tuple[int, int]] = set()
+
+    def overlap(i: int, j: int) -> bool:
+        if (i, j) in seen:
+            return False
+        seen.add((i, j))
+        ends = (i == len(left), j == len(right))
+        steps = []
+        if not ends[0] and left[i] == "*":
+            steps += [(i + 1, j), (i, j + 1)]  # the star ends, or takes the other's next character
+        if not ends[1] and right[j] == "*":
+            steps += [(i, j + 1), (i + 1, j)]
+        if not any(ends) and "*" not in (left[i], right[j]) and _one_char_overlap(left[i], right[j], alphabet):
+            steps.append((i + 1, j + 1))
+        return all(ends) or any(step[0] <= len(left) and step[1] <= len(right) and overlap(*step) for step in steps)
+
+    if denied_part.startswith(".") and not glob_part.startswith("."):
+        return False
+    return overlap(0, 0)
+
+
+def normal_path(path: str) -> str:
+    """``path`` without '//', '.' and '..' (posixpath.normpath, which keeps a leading '//')."""
+    return re.sub("^/+", "/", posixpath.normpath(path))
+
+
+def sensitive_match(path: str, denied: Iterable[str] = SENSITIVE_PATHS) -> str | None:
+    """The first denied path that the glob ``path`` (normalised) can match or reach below, else None."""
+    parts = normal_path(path).split("/")
+    for entry in denied:
+        entry_parts = entry.split("/")
+        if len(parts) >= len(entry_parts) and all(
+            _parts_overlap(part, wanted) for part, wanted in zip(parts, entry_parts, strict=False)
+        ):
+            return entry
+    for name in SENSITIVE_NAMES:
+        if _parts_overlap(parts[-1], name):
+            return f"*/{name}"
+    return None
+
+
+# What of SENSITIVE_PATHS the agent's unit hides (InaccessiblePaths=, '-': a path the host lacks is skipped).
+# Not /proc nor /sys: Python and the agent read their own parts (ProtectProc= and ProtectKernelTunables=
+# confine them); a glob part (/home/*/.ssh) is not a unit path: ProtectHome= covers it.
+UNIT_HIDDEN_PATHS = (
+    "/etc/shadow",
+    "/etc/shadow-",
+    "/etc/gshadow",
+    "/etc/gshadow-",
+    "/etc/sudoers",
+    "/etc/sudoers.d",
+    "/etc/ssh",
+    "/etc/awslogs-drift",
+    "/root",
+)
+HOME_PATHS = ("/home", "/root", "/run/user")
+
+
+def awslogs_unit_sandbox(streams: Iterable[Mapping], venv: str = "") -> dict[str, Any]:
+    """The agent unit's hidden paths, and its ProtectHome= (yes unless a shipped stream reads a home).
+
+    A stream with allow_sensitive keeps what its glob can reach visible: it asked for it.
+    """
+    shipped = _present(streams)
+    allowed = [str(stream["file"]) for stream in shipped if stream.get("allow_sensitive") is True]
+    candidates = [*UNIT_HIDDEN_PATHS, *([f"{venv}/.pip-environment"] if venv else [])]
+    hidden = [path for path in candidates if not any(sensitive_match(glob, [path]) for glob in allowed)]
+    reads_home = any(sensitive_match(str(stream["file"]), HOME_PATHS) for stream in shipped)
+    return {"inaccessible": hidden, "protect_home": "read-only" if reads_home else "yes"}
+
+
 def agent_own_files(state_file: str = "", log_file: str = "") -> list[str]:
     """The files the agent itself reads or writes (an empty state_file is the default one)."""
     state_files = [(state_file or DEFAULT_STATE_FILE) + suffix for suffix in SQLITE_SIDE_FILES]
@@ -210,13 +348,32 @@ def _check_file(stream: Mapping, own_files: Iterable[str]) -> list[str]:
         return [f"file must be an absolute path, got {path!r}"]
     if path.endswith("/"):
         return [f"file {path!r} names a directory; the agent reads only files: give a file or a glob of files"]
-    own = [candidate for candidate in own_files if _glob_matches(path, candidate)]
+    normal = normal_path(path)
+    errors = []
+    own = [candidate for candidate in own_files if _glob_matches(normal, candidate)]
     if own:
-        return [
+        errors.append(
             f"file {path!r} matches the agent's own file {own[0]!r}; shipping it would send the agent's "
             "state, credentials or log back through the agent"
-        ]
-    return []
+        )
+    denied = sensitive_match(normal)
+    if denied and stream.get("allow_sensitive") is not True:
+        errors.append(
+            f"file {path!r} can match the sensitive path {denied!r} (secrets, keys or the kernel's views, which "
+            "the agent reads as root); set allow_sensitive: true on this stream if you really mean to ship it"
+        )
+    if normal != path:
+        # normpath is lexical: '..' after a symlinked directory is not where the kernel goes.
+        errors.append(f"file {path!r} must be written in normal form (no '//', '.' or '..'): {normal!r}")
+    return errors
+
+
+def _check_allow(stream: Mapping) -> list[str]:
+    return [
+        f"{key} must be true or false, got {stream[key]!r}"
+        for key in ("allow_sensitive", "allow_writable_dir")
+        if key in stream and not isinstance(stream[key], bool)
+    ]
 
 
 def _check_log_group_name(stream: Mapping) -> list[str]:
@@ -277,9 +434,16 @@ def _check_encoding(stream: Mapping) -> list[str]:
     if "encoding" not in stream:
         return []
     try:
-        codecs.lookup(str(stream["encoding"]))
+        codec = codecs.lookup(str(stream["encoding"]))
     except LookupError:
         return [f"encoding {stream['encoding']!r} is not a Python codec the agent can decode with"]
+    # rot13, base64, zip, hex, bz2...: bytes-to-bytes or str-to-str codecs; the agent's reader dies on the
+    # first line. idna and punycode decode host names, not lines; undefined refuses everything.
+    if not getattr(codec, "_is_text_encoding", True) or codec.name in NON_TEXT_CODECS:
+        return [
+            f"encoding {stream['encoding']!r} is not a text encoding ({codec.name}); the agent's reader would "
+            "stop at the first line: give the file's character set, e.g. utf_8, euc_kr, latin_1"
+        ]
     return []
 
 
@@ -297,6 +461,18 @@ def _check_multi_line(stream: Mapping) -> list[str]:
         re.compile(pattern)
     except re.error as exc:
         return [f"multi_line_start_pattern {pattern!r} is not a valid regular expression: {exc}"]
+    return []
+
+
+def _check_backtracking(stream: Mapping) -> list[str]:
+    pattern = stream.get("multi_line_start_pattern")
+    shape = backtracking_shape(pattern) if isinstance(pattern, str) and pattern != DATETIME_FORMAT_PATTERN else None
+    if shape:
+        return [
+            f"multi_line_start_pattern {pattern!r} can backtrack catastrophically ({shape}): the time to "
+            "search one line doubles with each character and the stream's reader stalls; rewrite it "
+            "without a repeat of a repeat or of overlapping alternatives"
+        ]
     return []
 
 
@@ -443,12 +619,14 @@ STREAM_CHECKS = (
     lambda s: _check_int(s, "batch_count", 1, MAX_BATCH_COUNT),
     lambda s: _check_int(s, "batch_size", 1, MAX_BATCH_SIZE),
     _check_multi_line,
+    _check_backtracking,
     _check_datetime_format,
     _check_fingerprint,
     _check_rotated_copies,
     _check_logrotate,
     _check_retention,
     _check_tags,
+    _check_allow,
     _check_unknown,
 )
 
@@ -534,22 +712,76 @@ def awslogs_instance_id_streams(streams: Iterable[Mapping]) -> list[str]:
     ]
 
 
-def awslogs_file_errors(streams: Iterable[Mapping], found: Iterable[Mapping]) -> list[str]:
-    """Streams whose ``file`` matches only directories among the paths the host's glob returned.
+def _link_problem(stream: Mapping, entry: Mapping, own_files: Iterable[str]) -> str | None:
+    target = entry.get("target")
+    if not target:
+        return None
+    if target in own_files:
+        return "the agent's own file"
+    if sensitive_match(target) and stream.get("allow_sensitive") is not True:
+        return f"the sensitive path {sensitive_match(target)!r}"
+    if posixpath.dirname(target) != entry.get("realdir"):
+        return "a file outside the stream's directory"
+    return None
 
-    ``found`` holds ``{'path': ..., 'isdir': ...}`` per match.
+
+def _writable_by_others(folder: Mapping) -> bool:
+    mode = int(folder["mode"])
+    return bool((folder["uid"] != 0 and mode & 0o200) or (folder["gid"] != 0 and mode & 0o020) or mode & 0o002)
+
+
+def awslogs_file_errors(
+    streams: Iterable[Mapping],
+    found: Iterable[Mapping],
+    dirs: Iterable[Mapping] = (),
+    state_file: str = "",
+    log_file: str = "",
+) -> list[str]:
+    """What the host's glob found that the agent must not read, per stream.
+
+    ``found`` holds ``{'path', 'isdir', 'target', 'realdir'}`` per match (``target``: where a symlink
+    leads); ``dirs`` holds ``{'path', 'uid', 'gid', 'mode'}`` per directory a glob reads;
+    ``state_file`` and ``log_file`` name the agent's own files, as for awslogs_stream_errors.
     """
     errors = []
+    own = agent_own_files(state_file, log_file)
     for stream in _present(streams):
-        pattern = str(stream["file"])
+        pattern, label = str(stream["file"]), f"awslogs_streams[{stream['name']}].file"
         matches = [entry for entry in found if _glob_matches(pattern, entry["path"])]
         if matches and all(entry.get("isdir") for entry in matches):
             errors.append(
-                f"awslogs_streams[{stream['name']}].file {pattern!r} is a directory on this host "
+                f"{label} {pattern!r} is a directory on this host "
                 f"({', '.join(sorted(entry['path'] for entry in matches))}); the agent reads only files "
                 "and would never read it: give a file or a glob of files"
             )
+        for entry in matches:
+            problem = _link_problem(stream, entry, own)
+            if problem:
+                errors.append(
+                    f"{label} {pattern!r} matches {entry['path']!r}, a symlink to {entry['target']!r}, "
+                    f"{problem}: the agent would follow it and ship that file. Remove the link, and see who "
+                    "could plant it"
+                )
+        for folder in dirs:
+            reads = _glob_matches(posixpath.dirname(pattern), folder["path"])
+            if reads and _writable_by_others(folder) and stream.get("allow_writable_dir") is not True:
+                errors.append(
+                    f"{label} {pattern!r} is read from {folder['path']!r}, which a user other than root can "
+                    f"write to (uid {folder['uid']}, gid {folder['gid']}, mode {int(folder['mode']):04o}): "
+                    "that user could plant a link to any file the agent can read. Make the directory "
+                    "root's and not group- or world-writable (chown root: DIR; chmod 0755 DIR) and let the "
+                    "application write only its file, or set allow_writable_dir: true on this stream"
+                )
     return errors
+
+
+def awslogs_sample_lines(streams: Iterable[Mapping]) -> list[dict[str, Any]]:
+    """``[{'name', 'samples'}]`` of the shipped streams: what the host runs through the agent's own code."""
+    return [
+        {"name": str(stream["name"]), "samples": [samples] if isinstance(samples, str) else list(samples)}
+        for stream in _present(streams)
+        for samples in [stream.get("sample_line", [])]
+    ]
 
 
 def awslogs_stream_files(streams: Iterable[Mapping]) -> list[str]:
@@ -648,7 +880,7 @@ SECRET_SUFFIX = "_aws_secret_access_key"
 
 
 def _show(name: str, value: Any) -> str:
-    return "(hidden)" if _is_secret(name) else json.dumps(value, default=str)
+    return "(hidden)" if _is_secret(name) else masked(json.dumps(value, default=str))
 
 
 def awslogs_setting_errors(settings: Mapping[str, Any]) -> list[str]:
@@ -683,6 +915,8 @@ class FilterModule:
             "awslogs_instance_id_streams": awslogs_instance_id_streams,
             "awslogs_stream_files": awslogs_stream_files,
             "awslogs_file_errors": awslogs_file_errors,
+            "awslogs_unit_sandbox": awslogs_unit_sandbox,
+            "awslogs_sample_lines": awslogs_sample_lines,
             "awslogs_single_line": awslogs_single_line,
             "awslogs_unit_value": awslogs_unit_value,
         }

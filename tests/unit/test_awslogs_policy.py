@@ -182,3 +182,14 @@ def test_streams_sharing_a_group_must_agree():
     assert len(errors) == 1
     assert errors[0].startswith("awslogs_streams[backend].retention_in_days: streams backend, worker share")
     assert awslogs_iam_log_group_errors([*STREAMS, {**STREAMS[0], "name": "again", "file": "/x"}]) == []
+
+
+def test_an_absent_stream_on_a_group_another_stream_ships_to_is_refused_naming_both():
+    old = {"name": "old", "file": "/var/log/old.log", "log_group_name": "/eb/app/backend.log", "state": "absent"}
+    for present in (STREAMS[0], {**STREAMS[0], "state": "present"}):
+        assert awslogs_iam_log_group_errors([present, old]) == [
+            "awslogs_streams[old].state: absent would delete the log group '/eb/app/backend.log', which stream(s) "
+            "backend still ship to; give that stream its own group, or set state: absent on every stream of the group"
+        ]
+    # Every stream of the group absent: the group goes, as asked.
+    assert awslogs_iam_log_group_errors([{**STREAMS[0], "state": "absent"}, old]) == []

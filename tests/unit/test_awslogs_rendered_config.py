@@ -20,6 +20,7 @@ from awslogs_streams import (
     awslogs_setting_errors,
     awslogs_single_line,
     awslogs_stream_errors,
+    awslogs_unit_sandbox,
     awslogs_unit_value,
 )
 from cwlogs.push import LogsPushCommand
@@ -43,6 +44,7 @@ def render(template: str, guard=awslogs_single_line, **variables) -> str:
             "awslogs_ops.awslogs.awslogs_agent_sections": awslogs_agent_sections,
             "awslogs_ops.awslogs.awslogs_single_line": guard,
             "awslogs_ops.awslogs.awslogs_unit_value": awslogs_unit_value,
+            "awslogs_ops.awslogs.awslogs_unit_sandbox": awslogs_unit_sandbox,
         },
     )
     return environment.get_template(template).render(ansible_managed="managed", **variables)
@@ -139,6 +141,7 @@ def test_a_percent_in_a_path_of_the_agents_unit_is_a_literal_percent():
         awslogs_venv="/opt/aws%n",
         awslogs_state_file="/var/lib/100%/agent-state",
         awslogs_log_file="/var/log/100%/awslogs.log",
+        awslogs_streams=STREAMS,
     )
     values = dict(line.split("=", 1) for line in unit.splitlines() if line.startswith(("ExecStart=", "ReadWrite")))
     assert values["ExecStart"].startswith("/opt/aws%%n/bin/aws logs push")
@@ -148,3 +151,26 @@ def test_a_percent_in_a_path_of_the_agents_unit_is_a_literal_percent():
     ]
     # systemd reads "%%" as "%" and any other "%x" as a specifier: none is left.
     assert "%" not in unit.split("[Service]", 1)[1].replace("%%", "")
+
+
+def hidden_paths(unit: str) -> list[str]:
+    return [line.split("=", 1)[1] for line in unit.splitlines() if line.startswith("InaccessiblePaths=")]
+
+
+def test_the_agents_unit_hides_the_sensitive_paths_but_those_a_stream_allows():
+    state = {
+        "awslogs_venv": "/opt/awslogs",
+        "awslogs_state_file": "/var/lib/awslogs/agent-state",
+        "awslogs_log_file": "",
+    }
+    unit = render("awslogsd.service.j2", awslogs_streams=STREAMS, **state)
+    assert {"-/etc/shadow", "-/etc/ssh", "-/root", "-/etc/sudoers.d", "-/opt/awslogs/.pip-environment"} <= set(
+        hidden_paths(unit)
+    )
+    assert "ProtectHome=yes" in unit.splitlines()
+    auth = {"name": "auth", "file": "/etc/shadow", "log_group_name": GROUP, "allow_sensitive": True}
+    home = {"name": "home", "file": "/home/*/app/app.log", "log_group_name": GROUP}
+    unit = render("awslogsd.service.j2", awslogs_streams=[*STREAMS, auth, home], **state)
+    assert "-/etc/shadow" not in hidden_paths(unit)
+    assert "-/etc/ssh" in hidden_paths(unit)
+    assert "ProtectHome=read-only" in unit.splitlines()

@@ -15,6 +15,10 @@ GROUP = GROUPS["backend"]
 BACKEND = "awslogs_streams[backend]"
 NOT_ONE_LINE = "must not contain control characters or line breaks"
 SPACES = "must not begin or end with whitespace"
+# Issue 13: a secret that must appear in no message; a link and a directory planted on the host for two cases.
+SECRET = "S3cr3t-PASS"
+PLANTED = "/var/log/planted"
+WRITABLE = "/var/log/writable"
 INJECTION = f"^\\d{{4}}-\n[zz]\nfile = /etc/shadow\nlog_group_name = {GROUP}\nlog_stream_name = x"
 
 
@@ -130,7 +134,52 @@ CASES = {
         {**streams(file="/var/log/aws*.log"), "awslogs_log_file": "/var/log/awslogs.log"},
         f"{BACKEND}.file '/var/log/aws*.log' matches the agent's own file '/var/log/awslogs.log'",
     ),
+    # Issue 13: what a stream may read, values the agent cannot use, a group still in use.
+    "sensitive file": (streams(file="/etc/shadow"), f"{BACKEND}.file '/etc/shadow' can match the sensitive path"),
+    "dot-dot to a sensitive file": (
+        streams(file="/var/log/../../etc/shadow"),
+        f"{BACKEND}.file '/var/log/../../etc/shadow' can match the sensitive path '/etc/shadow*'",
+    ),
+    "glob reaches host keys": (streams(file="/etc/ssh/*"), f"{BACKEND}.file '/etc/ssh/*' can match the sensitive"),
+    "own file through //": (
+        streams(file="/etc/awslogs//awscli.conf"),
+        f"{BACKEND}.file '/etc/awslogs//awscli.conf' matches the agent's own file '/etc/awslogs/awscli.conf'",
+    ),
+    "allow_sensitive not a boolean": (
+        streams(allow_sensitive="yes"),
+        f"{BACKEND}.allow_sensitive must be true or false",
+    ),
+    "not a text encoding": (streams(encoding="rot13"), f"{BACKEND}.encoding 'rot13' is not a text encoding"),
+    "catastrophic pattern": (
+        streams(multi_line_start_pattern="(a+)+$"),
+        f"{BACKEND}.multi_line_start_pattern '(a+)+$' can backtrack catastrophically",
+    ),
+    "proxy password": (
+        {"awslogs_https_proxy": f"http://user:{SECRET}@proxy:3128\n"},
+        "awslogs_https_proxy must not contain control characters",
+    ),
+    "pip index token": (
+        {"awslogs_pip_environment": {"PIP_INDEX_URL": f"https://user:{SECRET}@pypi.example/simple "}},
+        "awslogs_pip_environment must not begin or end with whitespace",
+    ),
+    "absent stream on a group in use": (
+        {
+            "awslogs_streams": [
+                streams()["awslogs_streams"][0],
+                {**streams()["awslogs_streams"][0], "name": "old", "file": "/var/log/old.log", "state": "absent"},
+            ]
+        },
+        f"awslogs_streams[old].state: absent would delete the log group '{GROUP}', which stream(s) backend",
+    ),
     # Checked on the host, before anything on it changes.
+    "symlink to a secret": (
+        streams(file=f"{PLANTED}/*.log"),
+        f"{BACKEND}.file '{PLANTED}/*.log' matches '{PLANTED}/backend-x.log', a symlink to '/etc/shadow'",
+    ),
+    "directory others can write": (
+        streams(file=f"{WRITABLE}/*.log"),
+        f"{BACKEND}.file '{WRITABLE}/*.log' is read from '{WRITABLE}', which a user other than root can write to",
+    ),
     "file is a directory": (streams(file="/var/log"), f"{BACKEND}.file '/var/log' is a directory on this host"),
     "instance id off EC2": (
         {"awslogs_instance_id": ""},
@@ -160,12 +209,17 @@ def bad_runs(host, logs, inventory, tmp_path_factory):
     folder = tmp_path_factory.mktemp("bad-input")
     for index, case in enumerate(sorted(CASES)):
         (folder / f"{index}.json").write_text(json.dumps(CASES[case][0]))
+    host.run_expect(
+        [0],
+        f"mkdir -p {PLANTED} {WRITABLE} && ln -sf /etc/shadow {PLANTED}/backend-x.log && chown nobody {WRITABLE}",
+    )
     before = (_host_state(host), _endpoint_state(logs))
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = pool.map(
             lambda index: run_site(inventory, "--extra-vars", f"@{folder / f'{index}.json'}"), range(len(CASES))
         )
         runs = dict(zip(sorted(CASES), results, strict=True))
+    host.run_expect([0], f"rm -rf {PLANTED} {WRITABLE}")
     return runs, before, (_host_state(host), _endpoint_state(logs))
 
 
@@ -176,4 +230,5 @@ def test_bad_input_fails_clearly_and_changes_nothing(bad_runs, case):
     assert result["rc"] != 0
     output = json.dumps(result["plays"])
     assert message in output.replace("\\\\", "\\"), output[-2000:]
+    assert SECRET not in output + result.get("stdout", "") + result.get("stderr", "")
     assert after == before

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+import uuid
 
 from conftest import ROLE
 from expected import GROUP, POLICY_DOCUMENT, RETENTION
@@ -77,3 +79,27 @@ def test_a_group_is_deleted_only_when_its_stream_says_absent(logs, run_play):
     assert changed(restore.output) == 2
     assert _groups(logs)[ERROR_GROUP] == RETENTION[ERROR_GROUP]
     logs.delete_log_group(logGroupName=outside)
+
+
+def test_a_group_another_stream_still_ships_to_is_never_deleted(logs, run_play, snapshot):
+    """Issue 13: an absent stream on the group of a present one used to delete it under the present one."""
+    group = f"{GROUP}containers/backend.log"
+    logs.create_log_stream(logGroupName=group, logStreamName="kept")
+    event = {"timestamp": int(time.time() * 1000), "message": f"must survive {uuid.uuid4()}"}
+    logs.put_log_events(logGroupName=group, logStreamName="kept", logEvents=[event])
+    streams = [
+        {"name": "backend", "file": "/var/log/containers/backend*.log", "log_group_name": group},
+        {"name": "old-backend", "file": "/var/log/old/backend.log", "log_group_name": group, "state": "absent"},
+    ]
+    before = snapshot()
+    for check in (True, False):
+        run = run_play(json.dumps({"awslogs_streams": streams}), check=check)
+        assert run.rc != 0, run.output
+        flat = " ".join(run.output.replace("\\n", " ").split())
+        assert f"awslogs_streams[old-backend].state: absent would delete the log group '{group}'" in flat, flat
+        assert "which stream(s) backend still ship to" in flat
+        assert re.search(r"localhost\s*: ok=\d+\s+changed=0\s+unreachable=0\s+failed=1", run.output), run.output
+    assert snapshot() == before
+    found = logs.get_log_events(logGroupName=group, logStreamName="kept", startFromHead=True)["events"]
+    assert [e["message"] for e in found] == [event["message"]]
+    logs.delete_log_stream(logGroupName=group, logStreamName="kept")

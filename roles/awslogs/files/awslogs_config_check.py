@@ -54,13 +54,23 @@ def _pattern_problem(value):
     return None
 
 
+def _encoding_problem(value):
+    codec = encodings.search_function(value)
+    if codec is None:
+        return "is unknown to the agent's Python"
+    # rot13, base64, zip...: the agent's reader dies on the first line it decodes with one.
+    if not getattr(codec, "_is_text_encoding", True) or codec.name in ("idna", "punycode", "undefined"):
+        return "is not a text encoding"
+    return None
+
+
 # Per option: what the agent would replace by its default, with only a warning in its log.
 VALUE_CHECKS = {
     "buffer_duration": lambda value: None if re.match("^[0-9]+$", value) else "is not a whole number",
     "time_zone": lambda value: None if value in CHOICES["time_zone"] else "is not one of UTC, LOCAL",
     "initial_position": lambda value: None if value in CHOICES["initial_position"] else "is not a position",
     "file_fingerprint_lines": lambda value: None if FINGERPRINT.match(value) else "is not N or N-M",
-    "encoding": lambda value: "is unknown to the agent's Python" if encodings.search_function(value) is None else None,
+    "encoding": _encoding_problem,
     "datetime_format": _datetime_problem,
     "multi_line_start_pattern": _pattern_problem,
 }

@@ -3,7 +3,9 @@
 Usage: awslogs_host_probe.py CONFIG_DIR RESTART_MARKER AGENT_COMMAND PUSH_PROBE GLOB...
 
 Prints JSON: the paths each stream's glob matches (with the agent's own glob
-call) and whether each is a directory, the files in CONFIG_DIR (the agent
+call), whether each is a directory and, for a symlink, where it leads (with
+the real path of its own directory); the owner and mode of each directory the
+globs read (where a link could be planted), the files in CONFIG_DIR (the agent
 loads every one), whether a restart is still pending, and the path and sha256
 of the agent's cwlogs/push.py (PUSH_PROBE run by the interpreter of
 AGENT_COMMAND's shebang; null when the agent is not installed), so the patch
@@ -13,6 +15,7 @@ needs no connection of its own on a converged host. Python 2.7 or 3.
 import glob
 import json
 import os
+import stat
 import subprocess
 import sys
 
@@ -31,10 +34,27 @@ def cwlogs_push(agent_command, push_probe):
     return answer if len(answer) == 2 else None  # a path and a checksum
 
 
+def match(path):
+    link = os.path.islink(path)
+    return {
+        "path": path,
+        "isdir": os.path.isdir(path),
+        "target": os.path.realpath(path) if link else None,
+        "realdir": os.path.realpath(os.path.dirname(path)) if link else None,
+    }
+
+
+def directory(path):
+    info = os.stat(path)
+    return {"path": path, "uid": info.st_uid, "gid": info.st_gid, "mode": stat.S_IMODE(info.st_mode)}
+
+
 def probe(config_dir, marker, globs, agent_command=None, push_probe=None):
     names = sorted(os.listdir(config_dir)) if os.path.isdir(config_dir) else []
+    folders = sorted(set(found for pattern in globs for found in glob.glob(os.path.dirname(pattern))))
     return {
-        "matches": [{"path": path, "isdir": os.path.isdir(path)} for pattern in globs for path in glob.glob(pattern)],
+        "matches": [match(path) for pattern in globs for path in glob.glob(pattern)],
+        "dirs": [directory(path) for path in folders if os.path.isdir(path)],
         "config_files": [
             os.path.join(config_dir, name) for name in names if os.path.isfile(os.path.join(config_dir, name))
         ],
