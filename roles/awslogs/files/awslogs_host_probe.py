@@ -4,10 +4,11 @@ Usage: awslogs_host_probe.py CONFIG_DIR RESTART_MARKER AGENT_COMMAND PUSH_PROBE 
 
 Prints JSON: the paths each stream's glob matches (with the agent's own glob
 call) and whether each is a directory, the files in CONFIG_DIR (the agent
-loads every one), whether a restart is still pending, and the path and sha256
-of the agent's cwlogs/push.py (PUSH_PROBE run by the interpreter of
-AGENT_COMMAND's shebang; null when the agent is not installed), so the patch
-needs no connection of its own on a converged host. Python 2.7 or 3.
+loads every one), whether a restart is still pending, and what the agent
+extension's self-check says of the agent's cwlogs (PUSH_PROBE run by the
+interpreter of AGENT_COMMAND's shebang: a JSON object; null when the agent is
+not installed), so the extension needs no connection of its own on a
+converged host. Python 2.7 or 3.
 """
 
 import glob
@@ -25,10 +26,9 @@ def cwlogs_push(agent_command, push_probe):
     if not shebang.startswith("#!"):
         return None
     try:
-        answer = subprocess.check_output(shebang[2:].split() + ["-c", push_probe]).decode("utf-8").split()
-    except (OSError, subprocess.CalledProcessError):
-        return None  # the patch task asks again and shows the real error
-    return answer if len(answer) == 2 else None  # a path and a checksum
+        return json.loads(subprocess.check_output(shebang[2:].split() + ["-c", push_probe]).decode("utf-8"))
+    except (OSError, ValueError, subprocess.CalledProcessError):
+        return None  # the extension's tasks ask again and show the real error
 
 
 def probe(config_dir, marker, globs, agent_command=None, push_probe=None):
