@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import _strptime
 import codecs
-import importlib.util
 import fnmatch
+import importlib.util
 import json
 import re
 import unicodedata

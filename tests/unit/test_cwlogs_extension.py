@@ -7,10 +7,15 @@ differs gets nothing replaced, and says so. The bench (molecule/reliability) pro
 
 from __future__ import annotations
 
+import ast
+import configparser
 import hashlib
 import importlib.util
+import inspect
+import json
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -25,6 +30,7 @@ import cwlogs
 import pytest
 import yaml
 from botocore.exceptions import ClientError
+from cwlogs import push
 from cwlogs.kvstore import KeyValueStore
 
 ROLE = Path(__file__).resolve().parents[2] / "roles" / "awslogs"
@@ -34,7 +40,6 @@ assert _spec and _spec.loader
 extension = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(extension)
 assert extension.apply() == []
-import cwlogs.push as push  # noqa: E402 - extended above
 
 LIMIT = push.LogEvent.MAX_EVENT_SIZE - push.LogEvent.PER_EVENT_OVERHEAD
 
@@ -50,7 +55,7 @@ def test_the_fingerprints_are_the_installed_functions_source():
     _, modules = extension._modules()
     for name, expected in extension.FINGERPRINTS.items():
         original = extension._originals[name]
-        assert hashlib.sha256(__import__("inspect").getsource(original).encode()).hexdigest() == expected, name
+        assert hashlib.sha256(inspect.getsource(original).encode()).hexdigest() == expected, name
         assert extension._function(modules, name) is not original, f"{name} is not replaced"
 
 
@@ -59,8 +64,6 @@ def _python(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 
 def test_the_self_check_says_it_fits():
-    import json
-
     answer = json.loads(_python(str(FILES / "awslogs_ops_cwlogs.py")).stdout)
     assert answer["problems"] == [] and answer["cwlogs"] == "1.4.6" and answer["zoneinfo"] is True
     assert answer["push_sha256"] == hashlib.sha256(Path(answer["push"]).read_bytes()).hexdigest()
@@ -292,8 +295,6 @@ def test_an_iana_time_zone_gives_the_naive_time_its_zone():
 
 
 def test_a_stream_keeps_its_iana_time_zone_and_refuses_an_unknown_one(caplog):
-    import configparser
-
     config = configparser.RawConfigParser(push.StreamConfig.DEFAULT_DICT)
     for section, zone in (("seoul", "Asia/Seoul"), ("mars", "Mars/Olympus")):
         config.add_section(section)
@@ -320,9 +321,6 @@ def test_a_non_ascii_pattern_and_format_split_and_stamp_korean_lines(tmp_path):
 
 def test_the_plugin_loads_through_awscli_conf_and_the_dry_run_reads_the_lines_own_times(tmp_path):
     """The real `aws logs push --dry-run`, the extension named in awscli.conf: Korean, +09:00 and Z lines."""
-    import ast
-    import re
-
     samples = {
         "korean": ("%Y년 %m월 %d일 %H:%M:%S", "Asia/Seoul", "2026년 12월 02일 09:00:00 주문 접수"),
         "iso": ("%Y-%m-%dT%H:%M:%S%z", "UTC", '127.0.0.1 [2026-12-02T09:00:00+09:00] "GET / HTTP/1.1" 200'),

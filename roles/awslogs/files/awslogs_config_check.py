@@ -59,10 +59,11 @@ def _time_zone_problem(value):
     if value in CHOICES["time_zone"]:
         return None
     try:
-        import zoneinfo
+        import zoneinfo  # noqa: PLC0415  # novermin - Python 3.9+ only, guarded
     except ImportError:
-        return "is not UTC or LOCAL, and a zone name needs Python 3.9+ (zoneinfo); this host's is %d.%d" % (
-            sys.version_info[:2]
+        return (
+            "is not UTC or LOCAL, and a zone name needs Python 3.9+ (zoneinfo); this host's is %d.%d"
+            % (sys.version_info[:2])
         )
     try:
         zoneinfo.ZoneInfo(value)

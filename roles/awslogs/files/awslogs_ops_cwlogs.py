@@ -51,7 +51,7 @@ FINGERPRINTS = {
 # The offset group of the agent's DateTimeParser pattern, and the wider one that replaces it.
 AGENT_OFFSET = "(?P<z>[+-]\\d\\d[0-5]\\d)"
 OFFSET = "(?P<z>z|[+-]\\d\\d:?[0-5]\\d)"
-TRUNCATED_NOTICE = u" [TRUNCATED MESSAGE] %d bytes are truncated."
+TRUNCATED_NOTICE = " [TRUNCATED MESSAGE] %d bytes are truncated."
 
 logger = logging.getLogger("cwlogs.push")
 stream_logger = logging.getLogger("cwlogs.push.stream")
@@ -63,7 +63,7 @@ except NameError:
     text_type = str
 
 try:
-    import zoneinfo
+    import zoneinfo  # novermin - guarded: Python 3.9+
 except ImportError:  # Python < 3.9
     zoneinfo = None
 
@@ -71,10 +71,12 @@ _originals = {}
 
 
 def _modules():
-    import awscli  # noqa: F401  (cwlogs imports the botocore awscli vendors)
-    import cwlogs
-    import cwlogs.parser
-    import cwlogs.push
+    # Imported when used: the controller reads this file without an agent, and
+    # cwlogs.push imports only after awscli (the botocore awscli vendors).
+    import awscli  # noqa: F401, PLC0415
+    import cwlogs  # noqa: PLC0415
+    import cwlogs.parser  # noqa: PLC0415
+    import cwlogs.push  # noqa: PLC0415
 
     return cwlogs, {"push": cwlogs.push, "parser": cwlogs.parser}
 
@@ -116,7 +118,7 @@ def zone(name):
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError("time_zone %r is not a time zone this host knows (%s)" % (name, exc))
+        raise ValueError("time_zone %r is not a time zone this host knows (%s)" % (name, exc))  # noqa: B904 - Python 2
 
 
 def delivered_state(event_batch, sequence_token):
@@ -146,7 +148,7 @@ def record_state(state_store, source_id, state):
     try:
         state_store.save(source_id, state)
     except sqlite3.Error as exc:
-        try:
+        try:  # noqa: SIM105 - Python 2 has no contextlib.suppress
             state_store.conn.rollback()
         except sqlite3.Error:
             pass
@@ -158,7 +160,10 @@ def record_state(state_store, source_id, state):
 
 
 def truncate_message(message, room):
-    """``message`` cut to at most ``room`` UTF-8 bytes (never half a character) with a notice; None if not even the notice fits."""
+    """``message`` cut to at most ``room`` UTF-8 bytes (never half a character) and a notice.
+
+    None if not even the notice fits.
+    """
     encoded = message.encode("utf_8")
     notice_room = len((TRUNCATED_NOTICE % len(encoded)).encode("utf_8"))
     if room < notice_room:
@@ -207,118 +212,119 @@ def _is_zone_name(name):
     return bool(name) and name not in ("UTC", "LOCAL")
 
 
-def _replacements(push, parser):
-    originals = _originals
+def _original(name):
+    return _originals[name]
 
-    def _wait_on_exit(self, stop_flag):
-        signal.signal(signal.SIGTERM, lambda signum, frame: stop_flag.set())
-        return originals["push.LogsPushCommand._wait_on_exit"](self, stop_flag)
 
-    def _record_state(self, event_batch, sequence_token):
-        state = delivered_state(event_batch, sequence_token)
-        stream_logger.debug("Saved state: %s", state)
-        if not self.dry_run:
-            record_state(self.state_store, event_batch.source_id, state)
+def _wait_on_exit(self, stop_flag):
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop_flag.set())
+    return _original("push.LogsPushCommand._wait_on_exit")(self, stop_flag)
 
-    def _publish_event_batch(self):
-        batch, callback = self.event_batch, self.publish_callback
-        self.publish_callback = None
+
+def _record_state(self, event_batch, sequence_token):
+    state = delivered_state(event_batch, sequence_token)
+    stream_logger.debug("Saved state: %s", state)
+    if not self.dry_run:
+        record_state(self.state_store, event_batch.source_id, state)
+
+
+def _publish_event_batch(self):
+    # The agent calls publish_callback (the state write) before PutLogEvents:
+    # hidden from it, and called here once the batch is sent (event_batch cleared).
+    batch, callback = self.event_batch, self.publish_callback
+    self.publish_callback = None
+    try:
+        _original("push.Publisher._publish_event_batch")(self)
+    finally:
+        self.publish_callback = callback
+    if callback and batch is not None and self.event_batch is None:
+        callback(batch, self.sequence_token)
+
+
+def _append_message(self, message):
+    text = message if isinstance(message, text_type) else self._decode(message)
+    if self.message:
+        room = self.MAX_EVENT_SIZE - 1 - self.size_in_bytes
+    else:
+        room = self.MAX_EVENT_SIZE - self.PER_EVENT_OVERHEAD - self.size_in_bytes
+    if len(text.encode("utf_8")) > room:
+        event_logger.warning("Truncate event: %s, reason: %s.", self.debug_fields(), "single event exceeds size limit")
+        text = truncate_message(text, room)
+        if text is None:
+            return
+    _original("push.LogEvent.append_message")(self, text)
+
+
+def _stream_config_init(self, config, section):
+    name = config.get(section, "time_zone")
+    usable = None
+    if _is_zone_name(name):
         try:
-            originals["push.Publisher._publish_event_batch"](self)
-        finally:
-            self.publish_callback = callback
-        if callback and batch is not None and self.event_batch is None:
-            callback(batch, self.sequence_token)
+            zone(name)
+            usable = name
+        except ValueError as exc:
+            logger.warning("%s: %s", section, exc)
+    _original("push.StreamConfig.__init__")(
+        self, _ZoneAsUTC(config, section, "time_zone") if usable else config, section
+    )
+    if usable:
+        self.time_zone = usable
 
-    def append_message(self, message):
-        text = message if isinstance(message, text_type) else self._decode(message)
-        if self.message:
-            room = self.MAX_EVENT_SIZE - 1 - self.size_in_bytes
-        else:
-            room = self.MAX_EVENT_SIZE - self.PER_EVENT_OVERHEAD - self.size_in_bytes
-        if len(text.encode("utf_8")) > room:
-            event_logger.warning(
-                "Truncate event: %s, reason: %s.", self.debug_fields(), "single event exceeds size limit"
-            )
-            text = truncate_message(text, room)
-            if text is None:
-                return
-        originals["push.LogEvent.append_message"](self, text)
 
-    def stream_config_init(self, config, section):
-        name = config.get(section, push.StreamConfig.TIME_ZONE)
-        usable = None
-        if _is_zone_name(name):
-            try:
-                zone(name)
-                usable = name
-            except ValueError as exc:
-                logger.warning("%s: %s", section, exc)
-        if usable:
-            config = _ZoneAsUTC(config, section, push.StreamConfig.TIME_ZONE)
-        originals["push.StreamConfig.__init__"](self, config, section)
-        if usable:
-            self.time_zone = usable
+def _reader_init(  # noqa: PLR0917 - the agent's own signature
+    self,
+    source_id,
+    stop_flag,
+    queue,
+    dt_format,
+    time_zone,
+    file,
+    push_state,
+    stream_state,
+    encoding,
+    multi_line_start_pattern=None,
+    ignore_pattern_case=False,
+):
+    # The agent compiles the pattern as latin-1 bytes (six.b): a non-ASCII one
+    # is matched on the decoded line instead.
+    pattern = multi_line_start_pattern
+    as_text = isinstance(pattern, text_type) and any(ord(char) > 127 for char in pattern)
+    _original("push.FileEventsReader.__init__")(
+        self, source_id, stop_flag, queue, dt_format, time_zone, file, push_state, stream_state, encoding,
+        None if as_text else pattern, ignore_pattern_case,
+    )  # fmt: skip
+    if as_text:
+        self.multi_line_start_matcher = TextMatcher(pattern, encoding, re.IGNORECASE if ignore_pattern_case else 0)
 
-    def reader_init(
-        self,
-        source_id,
-        stop_flag,
-        queue,
-        dt_format,
-        time_zone,
-        file,
-        push_state,
-        stream_state,
-        encoding,
-        multi_line_start_pattern=None,
-        ignore_pattern_case=False,
-    ):
-        as_text = isinstance(multi_line_start_pattern, text_type) and any(ord(c) > 127 for c in multi_line_start_pattern)
-        originals["push.FileEventsReader.__init__"](
-            self,
-            source_id,
-            stop_flag,
-            queue,
-            dt_format,
-            time_zone,
-            file,
-            push_state,
-            stream_state,
-            encoding,
-            None if as_text else multi_line_start_pattern,
-            ignore_pattern_case,
-        )
-        if as_text:
-            flags = re.IGNORECASE if ignore_pattern_case else 0
-            self.multi_line_start_matcher = TextMatcher(multi_line_start_pattern, encoding, flags)
 
-    def parser_init(self, datetime_format, time_zone=None):
-        originals["parser.DateTimeParser.__init__"](self, datetime_format, time_zone)
-        self._awslogs_ops_zone = zone(time_zone) if _is_zone_name(time_zone) else None
-        if datetime_format is not None and self._has_tzoffset:
-            self.dt_re = re.compile(self.dt_re.pattern.replace(AGENT_OFFSET, OFFSET), re.IGNORECASE)
+def _parser_init(self, datetime_format, time_zone=None):
+    _original("parser.DateTimeParser.__init__")(self, datetime_format, time_zone)
+    self._awslogs_ops_zone = zone(time_zone) if _is_zone_name(time_zone) else None
+    if datetime_format is not None and self._has_tzoffset:
+        self.dt_re = re.compile(self.dt_re.pattern.replace(AGENT_OFFSET, OFFSET), re.IGNORECASE)
 
-    def parse(self, message):
-        if self._format is not None and self._has_tzoffset:
-            match = self.dt_re.search(message)
-            if match and match.group("z"):
-                message = message[: match.start("z")] + offset_as_hhmm(match.group("z")) + message[match.end("z") :]
-        parsed = originals["parser.DateTimeParser.parse"](self, message)
-        if parsed is not None and self._awslogs_ops_zone is not None and not self._has_tzoffset:
-            parsed = parsed.replace(tzinfo=self._awslogs_ops_zone)
-        return parsed
 
-    return {
-        "push.LogsPushCommand._wait_on_exit": _wait_on_exit,
-        "push.Stream._record_state": _record_state,
-        "push.Publisher._publish_event_batch": _publish_event_batch,
-        "push.LogEvent.append_message": append_message,
-        "push.StreamConfig.__init__": stream_config_init,
-        "push.FileEventsReader.__init__": reader_init,
-        "parser.DateTimeParser.__init__": parser_init,
-        "parser.DateTimeParser.parse": parse,
-    }
+def _parse(self, message):
+    if self._format is not None and self._has_tzoffset:
+        match = self.dt_re.search(message)
+        if match and match.group("z"):
+            message = message[: match.start("z")] + offset_as_hhmm(match.group("z")) + message[match.end("z") :]
+    parsed = _original("parser.DateTimeParser.parse")(self, message)
+    if parsed is not None and self._awslogs_ops_zone is not None and not self._has_tzoffset:
+        parsed = parsed.replace(tzinfo=self._awslogs_ops_zone)
+    return parsed
+
+
+REPLACEMENTS = {
+    "parser.DateTimeParser.__init__": _parser_init,
+    "parser.DateTimeParser.parse": _parse,
+    "push.FileEventsReader.__init__": _reader_init,
+    "push.LogEvent.append_message": _append_message,
+    "push.LogsPushCommand._wait_on_exit": _wait_on_exit,
+    "push.Publisher._publish_event_batch": _publish_event_batch,
+    "push.Stream._record_state": _record_state,
+    "push.StreamConfig.__init__": _stream_config_init,
+}
 
 
 def apply():
@@ -329,7 +335,7 @@ def apply():
     problems = check(cwlogs, modules)
     if problems:
         return problems
-    for name, replacement in sorted(_replacements(modules["push"], modules["parser"]).items()):
+    for name, replacement in sorted(REPLACEMENTS.items()):
         module, owner, attribute = name.split(".")
         cls = getattr(modules[module], owner)
         _originals[name] = cls.__dict__[attribute]
@@ -339,7 +345,7 @@ def apply():
 
 def awscli_initialize(cli):
     """The AWS CLI's plugin entry point: extend cwlogs when it fits, then register its commands."""
-    import cwlogs
+    cwlogs, _ = _modules()
 
     problems = apply()
     if problems:
