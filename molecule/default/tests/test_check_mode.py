@@ -130,7 +130,7 @@ def test_an_agent_the_extension_does_not_fit_is_left_alone_and_the_run_says_so(i
     """Another cwlogs (here the real push.py with one function changed): nothing replaced, the output says so."""
     path = _agent_push_py(host)
     original = host.file(path).content_string
-    changed = original.replace("stream_logger.debug('Saved state: %s', state)", "stream_logger.debug('State: %s', state)")
+    changed = original.replace("debug('Saved state: %s', state)", "debug('State: %s', state)")
     assert changed != original
     (tmp_path / "push.py").write_text(changed)
     _docker("cp", str(tmp_path / "push.py"), f"default-debian12:{path}")

@@ -6,12 +6,12 @@ was in flight."""
 from pathlib import Path
 
 import yaml
-
 from conftest import AFTER_S, AT_S, BATCH_S, CONTAINER, RATE, agent_pid, boot_wait, docker, stop_writer
 
 from tests.bench.playbook import changed_tasks, run_site
 
-ROLE_VARS = yaml.safe_load((Path(__file__).resolve().parents[3] / "roles" / "awslogs" / "vars" / "main.yml").read_text())
+ROLE_VARS_FILE = Path(__file__).resolve().parents[3] / "roles" / "awslogs" / "vars" / "main.yml"
+ROLE_VARS = yaml.safe_load(ROLE_VARS_FILE.read_text())
 
 
 def test_the_agent_runs_its_own_package_with_the_extension(host):
