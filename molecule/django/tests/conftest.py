@@ -23,9 +23,12 @@ INSTANCE_ID = "i-0d1a0000000000108"
 NGINX = "http://127.0.0.1:18108"
 GUNICORN = "tcp://127.0.0.1:18118"
 DEADLINE_S = 60
+# The scenario's own stream list (Asia/Seoul, $time_iso8601, a Korean format): its host_vars.
 STREAMS = {
     stream["name"]: stream
-    for stream in yaml.safe_load((PROJECT_DIR / "inventory/group_vars/all/awslogs.yml").read_text())["awslogs_streams"]
+    for stream in yaml.safe_load((Path(__file__).parents[1] / "host_vars" / "django-debian12.yml").read_text())[
+        "awslogs_streams"
+    ]
 }
 GROUPS = {
     name: stream["log_group_name"].replace("{{ awslogs_env_name }}", "myapp-prd") for name, stream in STREAMS.items()
