@@ -21,6 +21,11 @@ def default_streams() -> list[dict[str, Any]]:
     return yaml.safe_load((GROUP_VARS / "all" / "awslogs.yml").read_text())["awslogs_streams"]
 
 
+def bench_streams() -> list[dict[str, Any]]:
+    """The stream list of the demo host and the django scenario (Asia/Seoul, $time_iso8601, Korean)."""
+    return yaml.safe_load((PROJECT_DIR / "inventory" / "host_vars" / "awslogs-demo.yml").read_text())["awslogs_streams"]
+
+
 def role_defaults() -> dict[str, Any]:
     return yaml.safe_load((PROJECT_DIR / "roles" / "awslogs" / "defaults" / "main.yml").read_text())
 
