@@ -343,7 +343,8 @@ def test_the_plugin_loads_through_awscli_conf_and_the_dry_run_reads_the_lines_ow
     aws = Path(sys.executable).parent / "aws"
     command = [str(aws), "logs", "push", "--config-file", str(tmp_path / "awslogs.conf"),
                "--additional-configs-dir", str(tmp_path / "config"), "--dry-run"]  # fmt: skip
-    done = subprocess.run(["timeout", "9", *command], env=env, capture_output=True, text=True, check=False)
+    # The agent never exits by itself: its start (slow on a busy machine), one publish period (5 s), then timeout.
+    done = subprocess.run(["timeout", "15", *command], env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 124, done.stderr[-2000:]
     assert "not applied" not in done.stderr and "Failed to refresh" not in done.stderr, done.stderr[-2000:]
     batches = [ast.literal_eval(found) for found in re.findall(r"Publish batch: (\{.*\})\s*$", done.stderr, re.M)]
