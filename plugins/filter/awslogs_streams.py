@@ -22,12 +22,16 @@ from __future__ import annotations
 import _strptime
 import codecs
 import fnmatch
+import importlib.util
 import json
 import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
+from functools import cache
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 try:
@@ -131,7 +135,6 @@ ROTATED_SUFFIXES = (".1", ".2.gz", "-20261125")
 # Codecs Python calls text encodings that no log file is written in.
 NON_TEXT_CODECS = frozenset(("idna", "punycode", "undefined"))
 CHOICES = {
-    "time_zone": ("UTC", "LOCAL"),
     "initial_position": ("start_of_file", "end_of_file"),
     "state": ("present", "absent"),
 }
@@ -422,6 +425,31 @@ def _check_log_stream_name(stream: Mapping) -> list[str]:
     return errors
 
 
+@cache
+def _extension() -> ModuleType:
+    """The agent extension the role ships (roles/awslogs/files): times are read its way."""
+    path = Path(__file__).resolve().parents[2] / "roles" / "awslogs" / "files" / "awslogs_ops_cwlogs.py"
+    spec = importlib.util.spec_from_file_location("awslogs_ops_cwlogs", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _check_time_zone(stream: Mapping) -> list[str]:
+    """UTC, LOCAL, or an IANA zone name, which the agent extension reads (Python 3.9+ on the host)."""
+    value = stream.get("time_zone", "UTC")
+    if value in ("UTC", "LOCAL"):
+        return []
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*", value):
+        return [f"time_zone must be UTC, LOCAL or an IANA time zone name (Asia/Seoul), got {value!r}"]
+    try:
+        _extension().zone(value)
+    except ValueError as exc:
+        return [f"time_zone must be UTC, LOCAL or an IANA time zone name (Asia/Seoul): {exc}"]
+    return []
+
+
 def _check_choices(stream: Mapping) -> list[str]:
     return [
         f"{key} must be one of {', '.join(allowed)}, got {stream[key]!r}"
@@ -477,25 +505,27 @@ def _check_backtracking(stream: Mapping) -> list[str]:
 
 
 def agent_datetime_parse(datetime_format: str, line: str) -> datetime | None:
-    """Parse the time in ``line`` the way awscli-cwlogs 1.4.6 does (cwlogs/parser.py).
+    """Parse the time in ``line`` the way the agent with its extension does (cwlogs/parser.py, awslogs_ops_cwlogs).
 
-    The format becomes a regex with ``_strptime.TimeRE`` (``%z`` by hand), searched
-    anywhere in the line, case-insensitive; the match is then read with strptime
-    (naive, except with ``%z``: the agent applies ``time_zone`` to naive times).
-    Raises what the agent's parser raises on a format it cannot turn into a pattern.
+    The format becomes a regex with ``_strptime.TimeRE`` (``%z`` by hand: ``+09:00``,
+    ``+0900`` or ``Z`` with the extension), searched anywhere in the line,
+    case-insensitive; the match is then read with strptime (naive, except with
+    ``%z``: the agent applies ``time_zone`` to naive times). Raises what the
+    agent's parser raises on a format it cannot turn into a pattern.
     """
     has_offset = re.search("(?<!%)%z", datetime_format)
     pattern = _strptime.TimeRE().pattern(datetime_format.replace("%z", "%%z") if has_offset else datetime_format)
     if has_offset:
-        pattern = pattern.replace("%z", r"(?P<z>[+-]\d\d[0-5]\d)")
+        pattern = pattern.replace("%z", _extension().OFFSET)
     match = re.compile(f"(?P<dt>{pattern})", re.IGNORECASE).search(line)
     if not match:
         return None
     text, offset = match.group("dt"), None
     if has_offset and match.group("z"):
         text = line[match.start("dt") : match.start("z")] + line[match.end("z") : match.end("dt")]
-        sign = -1 if match.group("z").startswith("-") else 1
-        offset = timezone(sign * timedelta(hours=int(match.group("z")[1:3]), minutes=int(match.group("z")[3:5])))
+        hhmm = _extension().offset_as_hhmm(match.group("z"))
+        sign = -1 if hhmm.startswith("-") else 1
+        offset = timezone(sign * timedelta(hours=int(hhmm[1:3]), minutes=int(hhmm[3:5])))
     try:
         parsed = datetime.strptime(text, datetime_format.replace("%z", "") if has_offset else datetime_format)
     except ValueError:
@@ -614,6 +644,7 @@ STREAM_CHECKS = (
     _check_log_group_name,
     _check_log_stream_name,
     _check_choices,
+    _check_time_zone,
     _check_encoding,
     lambda s: _check_int(s, "buffer_duration", MIN_BUFFER_DURATION_MS, MAX_BUFFER_DURATION_MS),
     lambda s: _check_int(s, "batch_count", 1, MAX_BATCH_COUNT),

@@ -110,10 +110,13 @@ def _send(tag: str) -> None:
         print(f"  GET {path:<52} {status}  {why}", flush=True)
 
 
-def _datetime_formats() -> dict[str, str]:
-    """Each shown file's datetime_format, from the one stream list."""
-    streams = project.default_streams()
-    return {path: next(s["datetime_format"] for s in streams if fnmatch(path, s["file"])) for path in FILES}
+def _datetime_formats() -> dict[str, tuple[str, str]]:
+    """Each shown file's datetime_format and time_zone, from the demo host's stream list."""
+    streams = project.bench_streams()
+    return {
+        path: next((s["datetime_format"], s.get("time_zone", "UTC")) for s in streams if fnmatch(path, s["file"]))
+        for path in FILES
+    }
 
 
 def _show(event: dict, own_ms: int | None) -> str:
@@ -147,7 +150,8 @@ def _watch(tag: str) -> int:
     for path, found in arrived.items():
         print(f"[{GROUP_PREFIX}{path} / {INSTANCE_ID}]", flush=True)
         for event in found:
-            own_ms = project.line_time_ms(formats[path], event["message"])
+            datetime_format, time_zone = formats[path]
+            own_ms = project.line_time_ms(datetime_format, event["message"], time_zone)
             print(_show(event, own_ms), flush=True)
             if own_ms != event["timestamp"]:
                 differ.append(f"{path}: {event['message'].splitlines()[0][:100]}")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from types import ModuleType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -18,6 +19,11 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def default_streams() -> list[dict[str, Any]]:
     return yaml.safe_load((GROUP_VARS / "all" / "awslogs.yml").read_text())["awslogs_streams"]
+
+
+def bench_streams() -> list[dict[str, Any]]:
+    """The stream list of the demo host and the django scenario (Asia/Seoul, $time_iso8601, Korean)."""
+    return yaml.safe_load((PROJECT_DIR / "inventory" / "host_vars" / "awslogs-demo.yml").read_text())["awslogs_streams"]
 
 
 def role_defaults() -> dict[str, Any]:
@@ -34,10 +40,14 @@ def filter_plugin(name: str) -> ModuleType:
     return module
 
 
-def line_time_ms(datetime_format: str, message: str) -> int | None:
-    """The time written in an event's first line, read the agent's way, in ms; a naive time is UTC (the hosts')."""
+def line_time_ms(datetime_format: str, message: str, time_zone: str = "UTC") -> int | None:
+    """The time written in an event's first line, read the agent's way, in ms.
+
+    A naive time is in the stream's ``time_zone``: an IANA name, or UTC (LOCAL is UTC on the bench's hosts).
+    """
     parsed = filter_plugin("awslogs_streams").agent_datetime_parse(datetime_format, message.splitlines()[0])
     if parsed is None:
         return None
-    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    zone = ZoneInfo(time_zone) if time_zone not in ("UTC", "LOCAL") else UTC
+    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
     return (aware - EPOCH) // timedelta(milliseconds=1)

@@ -51,7 +51,10 @@ def test_a_good_configuration_passes(capsys):
         (("streams", STREAM + "datetime_format = %Y-%Q\n", ["backend"]), "datetime_format '%Y-%Q' is not a format"),
         (("streams", STREAM + "encoding = klingon\n", ["backend"]), "encoding 'klingon' is unknown"),
         (("streams", STREAM + "file_fingerprint_lines = 0\n", ["backend"]), "file_fingerprint_lines '0' is not"),
-        (("streams", STREAM + "time_zone = CET\n", ["backend"]), "time_zone 'CET' is not one of UTC, LOCAL"),
+        (
+            ("streams", STREAM + "time_zone = Mars/Olympus\n", ["backend"]),
+            "time_zone 'Mars/Olympus' is not UTC, LOCAL or a time zone this host knows",
+        ),
         (("streams", STREAM + "multi_line_start_pattern = (\n", ["backend"]), "is not a regular expression"),
         (("streams", "not an ini file", []), "File contains no section headers"),
         (("logging", LOGGING.replace("%%", "%")), "cannot be read by logging.config"),
@@ -109,11 +112,11 @@ def test_the_host_probe_sees_globs_the_config_folder_and_a_pending_restart(tmp_p
     }  # fmt: skip
 
 
-def test_the_host_probe_asks_the_agents_interpreter_for_push_py_and_says_none_without_an_agent(tmp_path):
+def test_the_host_probe_asks_the_agents_interpreter_for_its_cwlogs_and_says_none_without_an_agent(tmp_path):
     agent = tmp_path / "aws"
     agent.write_text(f"#!{sys.executable}\n")
     marker = str(tmp_path / "pending")
-    answer = host_probe.probe(str(tmp_path), marker, [], str(agent), "print('/x/push.py'); print('ab')")
-    assert answer["cwlogs_push"] == ["/x/push.py", "ab"]
+    answer = host_probe.probe(str(tmp_path), marker, [], str(agent), 'print(\'{"cwlogs": "1.4.6"}\')')
+    assert answer["cwlogs_push"] == {"cwlogs": "1.4.6"}
     without_agent = host_probe.probe(str(tmp_path), marker, [], str(tmp_path / "none"), "print(1)")
     assert without_agent["cwlogs_push"] is None

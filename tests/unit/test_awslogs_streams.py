@@ -70,7 +70,7 @@ def test_every_agent_option_within_its_limits_is_accepted():
         ({"batch_count": 10001}, "awslogs_streams[backend].batch_count must be at most 10000, got 10001"),
         ({"batch_size": 1048577}, "awslogs_streams[backend].batch_size must be at most 1048576, got 1048577"),
         ({"initial_position": "middle"}, "awslogs_streams[backend].initial_position must be one of"),
-        ({"time_zone": "CET"}, "awslogs_streams[backend].time_zone must be one of UTC, LOCAL, got 'CET'"),
+        ({"time_zone": "Mars/Olympus"}, "awslogs_streams[backend].time_zone must be UTC, LOCAL or an IANA time zone"),
         ({"encoding": "klingon"}, "awslogs_streams[backend].encoding 'klingon' is not a Python codec"),
         ({"multi_line_start_pattern": "(unclosed"}, "awslogs_streams[backend].multi_line_start_pattern '(unclosed'"),
         ({"multi_line_start_pattern": "{datetime_format}"}, "'{datetime_format}' needs a datetime_format"),

@@ -16,8 +16,8 @@ WSGI_APPLICATION = "backend.wsgi.application"
 DATABASES: dict = {}
 USE_TZ = True
 # Django sets the process's time zone to TIME_ZONE, so asctime is written in
-# it: keep UTC, the time_zone of the backend stream (the agent's side).
-TIME_ZONE = "UTC"
+# it: the backend stream's time_zone says which (docs/django-logging.md).
+TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
 LOG_FILE = os.environ.get("BACKEND_LOG_FILE", "/var/log/containers/backend.log")

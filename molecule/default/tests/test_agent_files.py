@@ -1,7 +1,13 @@
 """The agent is installed, configured from the stream list and running."""
 
+import hashlib
+import json
+
 import pytest
+import yaml
 from conftest import FILES, GROUPS, INSTANCE_ID
+
+from tests.bench.process import PROJECT_DIR
 
 CONFIG_FILES = ["/etc/awslogs/awscli.conf", "/etc/awslogs/awslogs.conf", "/etc/awslogs/config/logs.conf"]
 
@@ -15,9 +21,24 @@ def test_config_files_are_root_only(host, path):
 
 def test_awscli_conf_loads_the_plugin_and_points_at_the_endpoint(host):
     text = host.file("/etc/awslogs/awscli.conf").content_string
-    assert "[plugins]\ncwlogs = cwlogs" in text
+    assert "[plugins]\ncwlogs = awslogs_ops_cwlogs" in text
     assert "region = ap-northeast-2" in text
     assert "endpoint_url = http://127.0.0.1:5101" in text
+
+
+def test_the_agent_runs_with_the_extension_and_its_own_package_untouched(host):
+    """The extension is the role's file on the agent's PYTHONPATH; the package's push.py is AWS's; it applied."""
+    shipped = PROJECT_DIR / "roles" / "awslogs" / "files" / "awslogs_ops_cwlogs.py"
+    module = host.file("/usr/local/lib/awslogs-ops/awslogs_ops_cwlogs.py")
+    assert (module.user, module.mode) == ("root", 0o644)
+    assert module.sha256sum == hashlib.sha256(shipped.read_bytes()).hexdigest()
+    assert "PYTHONPATH=/usr/local/lib/awslogs-ops" in host.check_output("systemctl show awslogsd -p Environment")
+    role_vars = yaml.safe_load((PROJECT_DIR / "roles" / "awslogs" / "vars" / "main.yml").read_text())
+    push_py = host.check_output("find /opt/awslogs -path '*/site-packages/cwlogs/push.py'")
+    assert host.file(push_py).sha256sum == role_vars["__awslogs_cwlogs_push_sha256"]
+    answer = json.loads(host.check_output(f"/opt/awslogs/bin/python {module.path}"))
+    assert answer["problems"] == [] and answer["cwlogs"] == "1.4.6"
+    assert "not applied" not in host.check_output("journalctl -u awslogsd --no-pager --output cat")
 
 
 def test_general_section_sets_the_state_file(host):

@@ -40,7 +40,7 @@ CASES = {
     "big batch count": (streams(batch_count=10001), "awslogs_streams[backend].batch_count must be at most"),
     "big batch size": (streams(batch_size=1048577), "awslogs_streams[backend].batch_size must be at most"),
     "initial position": (streams(initial_position="top"), "awslogs_streams[backend].initial_position must be"),
-    "time zone": (streams(time_zone="PST"), "awslogs_streams[backend].time_zone must be one of"),
+    "time zone": (streams(time_zone="PST"), "awslogs_streams[backend].time_zone must be UTC, LOCAL or an IANA"),
     "encoding": (streams(encoding="ebcdic-x"), "awslogs_streams[backend].encoding 'ebcdic-x'"),
     "bad regex": (streams(multi_line_start_pattern="[a-"), "awslogs_streams[backend].multi_line_start_pattern"),
     "pattern without format": (

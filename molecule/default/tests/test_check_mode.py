@@ -81,11 +81,13 @@ def test_check_diff_on_a_fresh_host_changes_nothing_and_says_what_it_would_do(fr
     would_change = changed_tasks(result, name)
     assert "awslogs_ops.awslogs.awslogs : Write the agent's configuration, unit and pins" in would_change
     assert "awslogs_ops.awslogs.awslogs : Create the agent's virtualenv" in would_change
-    assert "awslogs_ops.awslogs.awslogs : Say that a real run would patch the agent it installs" in would_change
     assert _changes(name) == before
 
 
-PATCH_TASK = "awslogs_ops.awslogs.awslogs : Replace cwlogs/push.py with the patched one"
+RESTORE_TASK = "awslogs_ops.awslogs.awslogs : Say that a real run would reinstall the agent's cwlogs"
+MISFIT_TASK = "awslogs_ops.awslogs.awslogs : Say that the extension does not fit this agent, which runs as AWS ships it"
+# The last commit whose role wrote a patched copy over the agent's push.py (from git history, never in the tree).
+OVERWRITING_COMMIT = "f94f84e"
 
 
 def _task_result(result: dict, host: str, name: str) -> dict:
@@ -95,21 +97,49 @@ def _task_result(result: dict, host: str, name: str) -> dict:
     return found
 
 
-def test_check_diff_on_an_unpatched_agent_shows_the_patch_and_changes_nothing(inventory, host):
-    """The agent's original push.py (as a pip upgrade of the plugin would put back): reported, not replaced."""
-    import cwlogs  # noqa: PLC0415 - the controller's awscli-cwlogs 1.4.6, the file the patch was written for
+def _agent_push_py(host) -> str:
+    return host.check_output("find /opt/awslogs -path '*/site-packages/cwlogs/push.py'")
 
-    original = Path(cwlogs.__file__).with_name("push.py")
-    patched = PROJECT_DIR / "roles" / "awslogs" / "files" / "cwlogs_push.py"
-    path = host.check_output("find /opt/awslogs -path '*/site-packages/cwlogs/push.py'")
-    _docker("cp", str(original), f"default-debian12:{path}")
+
+def test_a_push_py_an_earlier_version_overwrote_is_put_back_by_a_real_run_only(inventory, host, tmp_path):
+    """A host converged by the version that copied a patched push.py over the agent's: check mode says it
+    would reinstall and changes nothing; a real run puts the package's own file back, then changes nothing."""
+    role_vars = yaml.safe_load((PROJECT_DIR / "roles" / "awslogs" / "vars" / "main.yml").read_text())
+    overwritten = tmp_path / "push.py"
+    overwritten.write_bytes(
+        subprocess.run(
+            ["git", "-C", str(PROJECT_DIR), "show", f"{OVERWRITING_COMMIT}:roles/awslogs/files/cwlogs_push.py"],
+            check=True, capture_output=True,
+        ).stdout
+    )  # fmt: skip
+    assert hashlib.sha256(overwritten.read_bytes()).hexdigest() == role_vars["__awslogs_cwlogs_push_overwritten_sha256"]
+    path = _agent_push_py(host)
+    _docker("cp", str(overwritten), f"default-debian12:{path}")
+    checked = run_site(inventory, "--check", "--diff")
+    assert checked["rc"] == 0, checked["stderr"]
+    assert RESTORE_TASK in changed_tasks(checked, "default-debian12")
+    assert host.file(path).sha256sum == role_vars["__awslogs_cwlogs_push_overwritten_sha256"]
+    applied = run_site(inventory)
+    assert applied["rc"] == 0, (applied["stderr"], changed_tasks(applied, "default-debian12"))
+    assert host.file(_agent_push_py(host)).sha256sum == role_vars["__awslogs_cwlogs_push_sha256"]
+    again = run_site(inventory)
+    assert again["stats"]["default-debian12"]["changed"] == 0, changed_tasks(again, "default-debian12")
+
+
+def test_an_agent_the_extension_does_not_fit_is_left_alone_and_the_run_says_so(inventory, host, tmp_path):
+    """Another cwlogs (here the real push.py with one function changed): nothing replaced, the output says so."""
+    path = _agent_push_py(host)
+    original = host.file(path).content_string
+    changed = original.replace("debug('Saved state: %s', state)", "debug('State: %s', state)")
+    assert changed != original
+    (tmp_path / "push.py").write_text(changed)
+    _docker("cp", str(tmp_path / "push.py"), f"default-debian12:{path}")
     try:
         result = run_site(inventory, "--check", "--diff")
         assert result["rc"] == 0, result["stderr"]
-        assert PATCH_TASK in changed_tasks(result, "default-debian12")
-        diff = json.dumps(_task_result(result, "default-debian12", PATCH_TASK).get("diff"))
-        assert "awslogs-ops:" in diff
-        assert host.file(path).sha256sum == hashlib.sha256(original.read_bytes()).hexdigest()
+        message = _task_result(result, "default-debian12", MISFIT_TASK)["msg"]
+        assert "replaces nothing on this host: cwlogs.push.Stream._record_state has changed" in message
+        assert host.file(path).content_string == changed
     finally:
-        _docker("cp", str(patched), f"default-debian12:{path}")
-    assert host.file(path).sha256sum == hashlib.sha256(patched.read_bytes()).hexdigest()
+        (tmp_path / "push.py").write_text(original)
+        _docker("cp", str(tmp_path / "push.py"), f"default-debian12:{path}")

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 
 sys.path.insert(0, os.environ.get("MOLECULE_PROJECT_DIRECTORY", str(Path(__file__).resolve().parents[3])))
 
+from tests.bench import project
 from tests.bench.logs import events, logs_client
 
 PROJECT_DIR = Path(sys.path[0])
@@ -23,10 +23,8 @@ INSTANCE_ID = "i-0d1a0000000000108"
 NGINX = "http://127.0.0.1:18108"
 GUNICORN = "tcp://127.0.0.1:18118"
 DEADLINE_S = 60
-STREAMS = {
-    stream["name"]: stream
-    for stream in yaml.safe_load((PROJECT_DIR / "inventory/group_vars/all/awslogs.yml").read_text())["awslogs_streams"]
-}
+# The bench's stream list (Asia/Seoul, $time_iso8601, a Korean format), shared with the demo.
+STREAMS = {stream["name"]: stream for stream in project.bench_streams()}
 GROUPS = {
     name: stream["log_group_name"].replace("{{ awslogs_env_name }}", "myapp-prd") for name, stream in STREAMS.items()
 }

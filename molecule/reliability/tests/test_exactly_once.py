@@ -3,19 +3,22 @@ configuration change (site.yml, the role's handler), a rotation by the role's
 logrotate policy and a reboot; a SIGKILL re-sends at most the one batch that
 was in flight."""
 
-import hashlib
 from pathlib import Path
 
+import yaml
 from conftest import AFTER_S, AT_S, BATCH_S, CONTAINER, RATE, agent_pid, boot_wait, docker, stop_writer
 
 from tests.bench.playbook import changed_tasks, run_site
 
-PATCHED = Path(__file__).resolve().parents[3] / "roles" / "awslogs" / "files" / "cwlogs_push.py"
+ROLE_VARS_FILE = Path(__file__).resolve().parents[3] / "roles" / "awslogs" / "vars" / "main.yml"
+ROLE_VARS = yaml.safe_load(ROLE_VARS_FILE.read_text())
 
 
-def test_the_agent_runs_the_patched_module(host):
+def test_the_agent_runs_its_own_package_with_the_extension(host):
     path = host.check_output("find /opt/awslogs/lib -path '*/site-packages/cwlogs/push.py'")
-    assert host.file(path).sha256sum == hashlib.sha256(PATCHED.read_bytes()).hexdigest()
+    assert host.file(path).sha256sum == ROLE_VARS["__awslogs_cwlogs_push_sha256"]
+    assert "cwlogs = awslogs_ops_cwlogs" in host.file("/etc/awslogs/awscli.conf").content_string
+    assert "not applied" not in host.check_output("journalctl -u awslogsd --no-pager --output cat")
 
 
 def test_a_configuration_change_under_load_delivers_every_line_once(inventory, under_load):

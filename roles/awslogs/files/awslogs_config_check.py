@@ -64,10 +64,28 @@ def _encoding_problem(value):
     return None
 
 
+def _time_zone_problem(value):
+    """UTC, LOCAL, or an IANA zone name the agent extension reads with zoneinfo (Python 3.9+)."""
+    if value in CHOICES["time_zone"]:
+        return None
+    try:
+        import zoneinfo  # noqa: PLC0415  # novermin - Python 3.9+ only, guarded
+    except ImportError:
+        return (
+            "is not UTC or LOCAL, and a zone name needs Python 3.9+ (zoneinfo); this host's is %d.%d"
+            % (sys.version_info[:2])
+        )
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        return "is not UTC, LOCAL or a time zone this host knows (%s)" % exc
+    return None
+
+
 # Per option: what the agent would replace by its default, with only a warning in its log.
 VALUE_CHECKS = {
     "buffer_duration": lambda value: None if re.match("^[0-9]+$", value) else "is not a whole number",
-    "time_zone": lambda value: None if value in CHOICES["time_zone"] else "is not one of UTC, LOCAL",
+    "time_zone": _time_zone_problem,
     "initial_position": lambda value: None if value in CHOICES["initial_position"] else "is not a position",
     "file_fingerprint_lines": lambda value: None if FINGERPRINT.match(value) else "is not N or N-M",
     "encoding": _encoding_problem,

@@ -6,10 +6,11 @@ Prints JSON: the paths each stream's glob matches (with the agent's own glob
 call), whether each is a directory and, for a symlink, where it leads (with
 the real path of its own directory); the owner and mode of each directory the
 globs read (where a link could be planted), the files in CONFIG_DIR (the agent
-loads every one), whether a restart is still pending, and the path and sha256
-of the agent's cwlogs/push.py (PUSH_PROBE run by the interpreter of
-AGENT_COMMAND's shebang; null when the agent is not installed), so the patch
-needs no connection of its own on a converged host. Python 2.7 or 3.
+loads every one), whether a restart is still pending, and what the agent
+extension's self-check says of the agent's cwlogs (PUSH_PROBE run by the
+interpreter of AGENT_COMMAND's shebang: a JSON object; null when the agent is
+not installed), so the extension needs no connection of its own on a
+converged host. Python 2.7 or 3.
 """
 
 import glob
@@ -28,10 +29,9 @@ def cwlogs_push(agent_command, push_probe):
     if not shebang.startswith("#!"):
         return None
     try:
-        answer = subprocess.check_output(shebang[2:].split() + ["-c", push_probe]).decode("utf-8").split()
-    except (OSError, subprocess.CalledProcessError):
-        return None  # the patch task asks again and shows the real error
-    return answer if len(answer) == 2 else None  # a path and a checksum
+        return json.loads(subprocess.check_output(shebang[2:].split() + ["-c", push_probe]).decode("utf-8"))
+    except (OSError, ValueError, subprocess.CalledProcessError):
+        return None  # the extension's tasks ask again and show the real error
 
 
 def match(path):
