@@ -72,10 +72,15 @@ def test_the_host_check_refuses_a_codec_that_is_not_a_text_encoding(capsys, code
     assert f"[backend] encoding {codec!r} is not a text encoding" in capsys.readouterr().err
 
 
-def agent_check(logs_conf: str, samples: list[str]) -> subprocess.CompletedProcess[str]:
+EXTENSION = (FILES / "awslogs_ops_cwlogs.py").read_text()
+
+
+def agent_check(logs_conf: str, samples: list[str], extension: str = EXTENSION) -> subprocess.CompletedProcess[str]:
     """The host's agent check with this machine's agent (the .venv's aws command) as the host's."""
     aws = Path(sys.executable).parent / "aws"
-    given = json.dumps({"logs_conf": logs_conf, "streams": [{"name": "backend", "samples": samples}]})
+    given = json.dumps(
+        {"logs_conf": logs_conf, "extension": extension, "streams": [{"name": "backend", "samples": samples}]}
+    )
     script = str(FILES / "awslogs_agent_check.py")
     return subprocess.run(
         [sys.executable, script, str(aws)], input=given, capture_output=True, text=True, timeout=120, check=False
@@ -100,3 +105,17 @@ def test_a_good_stream_passes_the_agents_code():
     conf = STREAM + "datetime_format = %Y-%m-%d %H:%M:%S\nmulti_line_start_pattern = {datetime_format}\n"
     done = agent_check(conf, ["2026-11-24 10:00:00 INFO ok", "  continued"])
     assert (done.returncode, done.stderr) == (0, "")
+
+
+KOREAN = "datetime_format = %Y년 %m월 %d일 %H:%M:%S\nmulti_line_start_pattern = {datetime_format}\n"
+
+
+def test_a_korean_format_passes_the_agents_code_with_the_extension():
+    done = agent_check(STREAM + KOREAN, ["2026년 12월 02일 09:00:00 INFO 결제", "  이어서"])
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_a_korean_format_fails_the_agents_code_without_the_extension():
+    done = agent_check(STREAM + KOREAN, ["2026년 12월 02일 09:00:00 INFO 결제"], extension="")
+    assert done.returncode == 1
+    assert "[backend] the agent's code fails on a sample line: UnicodeEncodeError" in done.stderr

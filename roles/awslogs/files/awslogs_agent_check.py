@@ -1,9 +1,9 @@
 """Run each stream of the new logs.conf through the agent's own code, on its sample lines, with a time bound.
 
-Usage: awslogs_agent_check.py AGENT_COMMAND < {"logs_conf": TEXT, "streams": [{"name", "samples"}]}
+Usage: awslogs_agent_check.py AGENT_COMMAND < {"logs_conf": TEXT, "extension": SOURCE, "streams": [{"name", "samples"}]}
 
-The agent's interpreter (AGENT_COMMAND's shebang) starts the AWS CLI as the agent does (the plugins of
-AWS_CONFIG_FILE, so an extension's changes apply) and, per stream in a child process,
+The agent's interpreter (AGENT_COMMAND's shebang), per stream in a child process, applies the agent
+extension the new configuration names (SOURCE, the role's awslogs_ops_cwlogs.py; empty when it is off),
 builds its StreamConfig from logs.conf as the agent loads it, then for each sample line (and one line of
 this check's own) runs the agent's multi-line start test (FileEventsReader._is_new_entry), its decoding
 (LogEvent, the stream's encoding) and its DateTimeParser. A child still running SECONDS after it has
@@ -21,12 +21,16 @@ import time
 
 SECONDS = 3.0
 CHILD = r"""
-import io, json, os, shutil, sys, tempfile, threading
-from awscli.clidriver import create_clidriver
-# As the agent's aws command starts: the [plugins] of AWS_CONFIG_FILE load, so an extension's changes apply.
-create_clidriver()
-from cwlogs.push import FileEventsReader, LogEvent, LogsPushCommand, StreamConfig
+import io, json, os, shutil, sys, tempfile, threading, types
+import awscli  # cwlogs needs the botocore awscli vendors
 item = json.loads(sys.stdin.read())
+if item["extension"]:
+    # The agent extension as the new configuration will load it (not the host's current one).
+    extension = types.ModuleType("awslogs_ops_cwlogs")
+    exec(compile(item["extension"], "awslogs_ops_cwlogs.py", "exec"), extension.__dict__)
+    sys.modules["awslogs_ops_cwlogs"] = extension
+    extension.apply()
+from cwlogs.push import FileEventsReader, LogEvent, LogsPushCommand, StreamConfig
 folder = tempfile.mkdtemp()
 try:
     with open(os.path.join(folder, "awslogs.conf"), "w") as general:
@@ -61,8 +65,13 @@ def interpreter(agent_command):
     return shebang[2:].split() if shebang.startswith("#!") else None
 
 
-def run_stream(argv, logs_conf, stream):
-    item = {"logs_conf": logs_conf, "name": stream["name"], "samples": list(stream["samples"]) + [PROBE_LINE]}
+def run_stream(argv, logs_conf, extension, stream):
+    item = {
+        "logs_conf": logs_conf,
+        "extension": extension,
+        "name": stream["name"],
+        "samples": list(stream["samples"]) + [PROBE_LINE],
+    }
     child = subprocess.Popen(  # noqa: S603 (the agent's own interpreter)
         argv + ["-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -90,7 +99,7 @@ def main(agent_command, given):
         print("the agent is not installed yet (%s): its own code checks the streams on the next run" % agent_command)
         return 0
     argv = interpreter(agent_command)
-    problems = [problem for stream in given["streams"] for problem in run_stream(argv, given["logs_conf"], stream)]
+    problems = [problem for stream in given["streams"] for problem in run_stream(argv, given["logs_conf"], given["extension"], stream)]
     for problem in problems:
         sys.stderr.write(problem + "\n")
     return 1 if problems else 0
