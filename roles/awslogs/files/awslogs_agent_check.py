@@ -99,7 +99,9 @@ def main(agent_command, given):
         print("the agent is not installed yet (%s): its own code checks the streams on the next run" % agent_command)
         return 0
     argv = interpreter(agent_command)
-    problems = [problem for stream in given["streams"] for problem in run_stream(argv, given["logs_conf"], given["extension"], stream)]
+    problems = []
+    for stream in given["streams"]:
+        problems.extend(run_stream(argv, given["logs_conf"], given["extension"], stream))
     for problem in problems:
         sys.stderr.write(problem + "\n")
     return 1 if problems else 0
