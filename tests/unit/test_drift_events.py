@@ -179,3 +179,15 @@ def test_a_visible_item_that_changed_names_its_censored_loop_and_shows_only_itse
         "items": ["/etc/plain.conf"],
         "censored_items": 1,
     }
+
+
+def test_a_recorded_check_counts_the_censored_loop_and_the_censored_task() -> None:
+    # censored/local_check: a loop of a no_log item (a.conf) and a plain one (b.conf), then a no_log task.
+    run = result("censored/local_check")
+    assert [(c.task, c.diff != "", c.detail.get("items"), c.detail.get("censored_items")) for c in run.drift] == [
+        ("Write files", True, ["b.conf"], 1),
+        ("Write one secret", False, None, None),
+    ]
+    assert all(c.detail["censored"] == "the task has no_log: its diff is not shown" for c in run.drift)
+    _, events = recorded("censored/local_check")
+    assert "S3CRET" not in str(events) + str(run)

@@ -6,7 +6,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import GROUPS
+from conftest import FILES, GROUPS
 
 from tests.bench.playbook import run_site
 
@@ -26,6 +26,15 @@ def streams(**overrides) -> dict:
     backend = {"name": "backend", "file": FILE, "log_group_name": GROUP, "log_stream_name": "{instance_id}"}
     backend.update(overrides)
     return {"awslogs_streams": [{k: v for k, v in backend.items() if v is not None}]}
+
+
+def on_every_group(**overrides) -> dict:
+    """A bad backend stream beside the two nginx streams: a case that passes the control-node play then
+    leaves the agent's policy on the same three groups (it changes nothing at the endpoint)."""
+    nginx = [
+        {"name": name, "file": FILES[name], "log_group_name": GROUPS[name]} for name in ("nginx-access", "nginx-error")
+    ]
+    return {"awslogs_streams": [*streams(**overrides)["awslogs_streams"], *nginx]}
 
 
 CASES = {
@@ -173,11 +182,11 @@ CASES = {
     ),
     # Checked on the host, before anything on it changes.
     "symlink to a secret": (
-        streams(file=f"{PLANTED}/*.log"),
+        on_every_group(file=f"{PLANTED}/*.log"),
         f"{BACKEND}.file '{PLANTED}/*.log' matches '{PLANTED}/backend-x.log', a symlink to '/etc/shadow'",
     ),
     "directory others can write": (
-        streams(file=f"{WRITABLE}/*.log"),
+        on_every_group(file=f"{WRITABLE}/*.log"),
         f"{BACKEND}.file '{WRITABLE}/*.log' is read from '{WRITABLE}', which a user other than root can write to",
     ),
     "file is a directory": (streams(file="/var/log"), f"{BACKEND}.file '/var/log' is a directory on this host"),
