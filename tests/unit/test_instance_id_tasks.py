@@ -175,6 +175,10 @@ def test_no_bench_host_can_fall_through_to_the_real_metadata_address() -> None:
         literal = bool(host_vars.get("awslogs_instance_id"))
         local = str(host_vars.get("awslogs_imds_endpoint", "")).startswith("http://127.0.0.1:")
         assert literal or local or host_vars.get("awslogs_ec2_metadata") == "never", name
+    # The bench commands that write their hosts' variables in Python (drift cost, faults) give a literal id too.
+    writers = [p for p in (root / "tests" / "bench").glob("*.py") if '"awslogs_endpoint_url"' in p.read_text()]
+    assert len(writers) >= 2
+    assert all('"awslogs_instance_id"' in p.read_text() for p in writers), writers
     defaults = yaml.safe_load((ROLE / "defaults" / "main.yml").read_text())
     assert defaults["awslogs_imds_endpoint"] == "http://169.254.169.254"
     tasks = (ROLE / "tasks" / "instance_id.yml").read_text()
