@@ -11,7 +11,7 @@ export ANSIBLE_FORCE_COLOR ?= 0
 # that serves amazonlinux:2, so it runs only with AWSLOGS_BENCH_AL2=1.
 SCENARIOS ?= $(filter-out $(if $(AWSLOGS_BENCH_AL2),,amazonlinux2),$(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
-.PHONY: help venv dev bench lint sanity unit molecule test demo demo-clean clean
+.PHONY: help venv dev bench lint sanity unit molecule test demo demo-clean clean $(addprefix molecule-,$(SCENARIOS))
 
 help:
 	@echo "make demo   one host ships sample lines to a local CloudWatch Logs endpoint"
@@ -59,8 +59,21 @@ lint: dev
 unit: dev
 	$(BIN)/pytest tests/unit
 
+# The scenarios run side by side, MOLECULE_JOBS at a time: each has its own hosts, port and
+# lock (/tmp/molecule-<scenario>.lock, shared with anyone running one by hand), and most of
+# their time is waiting on the agent's buffer and on systemd, not the CPU. Each one's output
+# comes whole when it ends (-O), with its wall time.
+# The longest ones start first, so that none of them is left running alone at the end.
+MOLECULE_JOBS ?= 4
+LONGEST_FIRST := reliability platforms django drift
 molecule: bench
-	for scenario in $(SCENARIOS); do $(BIN)/molecule test --scenario-name $$scenario; done
+	$(MAKE) --no-print-directory -O -j$(MOLECULE_JOBS) \
+	  $(addprefix molecule-,$(filter $(SCENARIOS),$(LONGEST_FIRST)) $(filter-out $(LONGEST_FIRST),$(SCENARIOS)))
+
+$(addprefix molecule-,$(SCENARIOS)): molecule-%:
+	@start=$$(date +%s); \
+	status=0; flock /tmp/molecule-$*.lock $(BIN)/molecule test --scenario-name $* || status=$$?; \
+	echo "molecule $*: $$(( $$(date +%s) - start )) s, exit $$status"; exit $$status
 
 test: lint sanity unit molecule
 

@@ -5,20 +5,26 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tests.bench import demo, endpoint
+from tests.bench import demo, endpoint, imds
 from tests.bench.engine import ensure_engine
-from tests.bench.image import ensure_image
+from tests.bench.image import ensure_image, ensure_images
 from tests.bench.process import BenchError
 
 
 def _setup(_args: argparse.Namespace) -> list[str]:
-    return [ensure_engine(), ensure_image()]
+    return [ensure_engine(), *ensure_images()]
 
 
 def _endpoint(args: argparse.Namespace) -> list[str]:
     if args.action == "start":
         return [endpoint.start(args.port, args.enforce_iam_after, fresh=args.fresh)]
     return [endpoint.stop(args.port)]
+
+
+def _imds(args: argparse.Namespace) -> list[str]:
+    if args.action == "start":
+        return [imds.start(args.port, args.instance_id, drop_token_response=args.drop_token_response)]
+    return [imds.stop(args.port)]
 
 
 def _demo(args: argparse.Namespace) -> list[str]:
@@ -49,7 +55,7 @@ def _throughput(args: argparse.Namespace) -> list[str]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("setup", help="a Docker engine and the base image").set_defaults(func=_setup)
+    commands.add_parser("setup", help="a Docker engine and the base images").set_defaults(func=_setup)
     commands.add_parser("engine", help="a Docker engine").set_defaults(func=lambda _: [ensure_engine()])
     commands.add_parser("image", help="the systemd base image").set_defaults(func=lambda _: [ensure_image()])
     ep = commands.add_parser("endpoint", help="the local AWS endpoint (moto server)")
@@ -58,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     ep.add_argument("--enforce-iam-after", type=int, default=None, help="enforce IAM after this many calls")
     ep.add_argument("--fresh", action="store_true", help="stop an endpoint this bench started there first")
     ep.set_defaults(func=_endpoint)
+    md = commands.add_parser("imds", help="a local IMDSv2-only instance metadata service")
+    md.add_argument("action", choices=["start", "stop"])
+    md.add_argument("--port", type=int, required=True)
+    md.add_argument("--instance-id", default="i-0be0c0000000000ff")
+    md.add_argument("--drop-token-response", action="store_true", help="never answer the token request")
+    md.set_defaults(func=_imds)
     demo_parser = commands.add_parser("demo", help="one host shipping sample lines to the local endpoint")
     demo_parser.add_argument("--clean", action="store_true", help="remove the demo host and stop its endpoint")
     demo_parser.set_defaults(func=_demo)

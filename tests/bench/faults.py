@@ -214,7 +214,7 @@ def _converge(extra_vars: dict[str, Any] | None) -> Callable[[Bench], None]:
 
 def _other_awscli_pin() -> dict[str, Any]:
     """The role's pins with another awscli release: pip replaces it, the handler restarts the agent."""
-    pins = project.role_defaults()["awslogs_pip_packages"]
+    pins = project.role_pip_pins("3.11")  # the bench host's Debian 12
     return {"awslogs_pip_packages": [UPGRADE_AWSCLI if p.startswith("awscli==") else p for p in pins]}
 
 

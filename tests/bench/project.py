@@ -30,6 +30,12 @@ def role_defaults() -> dict[str, Any]:
     return yaml.safe_load((PROJECT_DIR / "roles" / "awslogs" / "defaults" / "main.yml").read_text())
 
 
+def role_pip_pins(python: str) -> list[str]:
+    """The role's pins for the virtualenv of this Python version (roles/awslogs/vars/pip_pins.yml)."""
+    table = yaml.safe_load((PROJECT_DIR / "roles" / "awslogs" / "vars" / "pip_pins.yml").read_text())
+    return table["__awslogs_pip_pins"][python]
+
+
 @cache
 def filter_plugin(name: str) -> ModuleType:
     """One of the project's filter plugins, imported from its file."""

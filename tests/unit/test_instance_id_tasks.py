@@ -1,8 +1,10 @@
 """The instance id lookup: IMDSv2 with a token, the instance id alone, nothing logged, no facts.
 
 The metadata address is never contacted on the bench; these tests read the
-role's tasks, and run them against a local stand-in of IMDSv2 on 127.0.0.1
-that refuses requests without a token, as IMDSv2-only instances do.
+role's tasks, and run them (the platform probe included, on files of their
+own) against the bench's IMDSv2-only metadata service on 127.0.0.1
+(tests/bench/imds.py): a success, an IMDSv1 request refused, a token answer
+lost at the hop limit, and a host that is no EC2 instance at all.
 """
 
 from __future__ import annotations
@@ -11,17 +13,19 @@ import json
 import os
 import subprocess
 import sys
-import threading
+import time
+import urllib.error
+import urllib.request
+from collections import defaultdict
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 import yaml
 
+from tests.bench import imds
+
 ROLE = Path(__file__).resolve().parents[2] / "roles" / "awslogs"
-TOKEN = "AQAEAtoken-never-logged"
 INSTANCE_ID = "i-0123456789abcdef0"
 
 
@@ -55,40 +59,6 @@ def test_the_metadata_calls_use_a_token_read_only_the_instance_id_and_log_nothin
     assert not [task for task in tasks if "ansible.builtin.set_fact" in task and task.get("cacheable")]
 
 
-class _Imds(BaseHTTPRequestHandler):
-    requests: ClassVar[list[str]] = []
-
-    def do_PUT(self) -> None:
-        self.requests.append(f"PUT {self.path}")
-        ok = self.path == "/latest/api/token" and self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")
-        self._reply(200 if ok else 400, TOKEN)
-
-    def do_GET(self) -> None:
-        self.requests.append(f"GET {self.path}")
-        if self.headers.get("X-aws-ec2-metadata-token") != TOKEN:
-            self._reply(401, "")  # IMDSv2 only: no token, no answer
-        else:
-            self._reply(200 if self.path == "/latest/meta-data/instance-id" else 404, INSTANCE_ID)
-
-    def _reply(self, status: int, body: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body.encode())
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def imds() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Imds)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    _Imds.requests = []
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
 PLAY = """\
 - name: Resolve the instance id the way the awslogs role does
   hosts: all
@@ -100,34 +70,48 @@ PLAY = """\
   tasks:
     - name: Look it up
       ansible.builtin.include_tasks: TASKS
-      vars:
-        # An EC2 host's DMI vendor.
-        _awslogs_platform_ids: {stdout: "Amazon EC2"}
     - name: Show it
       ansible.builtin.debug:
-        msg: "instance id {{ _awslogs_instance_id }}"
+        msg: "instance id [{{ _awslogs_instance_id }}]"
 """
 
 
-def test_the_instance_id_is_read_with_a_token_and_the_token_never_shows(imds: str, tmp_path: Path) -> None:
-    # The platform probe is replaced by the vars above: no /sys read decides here.
-    tasks = (ROLE / "tasks" / "instance_id.yml").read_text()
-    probe = tasks.index("    - name: Read the platform identifiers")
-    token = tasks.index("    - name: Ask the instance metadata service")
-    (tmp_path / "instance_id.yml").write_text(tasks[:probe] + tasks[token:])
-    (tmp_path / "play.yml").write_text(PLAY.replace("TASKS", str(tmp_path / "instance_id.yml")))
+def lookup(tmp_path: Path, endpoint: str, vendor: str) -> subprocess.CompletedProcess:
+    """The role's instance_id.yml on this machine, the platform identifiers read from a file saying vendor."""
+    (tmp_path / "sys_vendor").write_text(vendor + "\n")
+    (tmp_path / "play.yml").write_text(PLAY.replace("TASKS", str(ROLE / "tasks" / "instance_id.yml")))
     env = {key: value for key, value in os.environ.items() if not key.startswith("ANSIBLE_")}
     env.update(ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_NOCOLOR="1")
-    done = subprocess.run(
+    extra = {
+        "awslogs_imds_endpoint": endpoint,
+        "awslogs_platform_id_files": [str(tmp_path / "sys_vendor")],
+        "ansible_python_interpreter": sys.executable,
+    }
+    return subprocess.run(
         [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local", "-vvv",
-         "-e", f"__awslogs_imds_url={imds}", "-e", f"ansible_python_interpreter={sys.executable}",
-         str(tmp_path / "play.yml")],
+         "-e", json.dumps(extra), str(tmp_path / "play.yml")],
         env=env, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
+
+
+@pytest.fixture
+def service() -> Iterator[imds.Imds]:
+    with imds.serving(INSTANCE_ID) as server:
+        yield server
+
+
+def endpoint(server: imds.Imds) -> str:
+    return imds.url(server.server_address[1])
+
+
+def test_the_instance_id_is_read_with_a_token_and_the_token_never_shows(service: imds.Imds, tmp_path: Path) -> None:
+    done = lookup(tmp_path, endpoint(service), "Amazon EC2")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"instance id {INSTANCE_ID}" in done.stdout
-    assert TOKEN not in done.stdout + done.stderr
-    assert _Imds.requests == ["PUT /latest/api/token", "GET /latest/meta-data/instance-id"]
+    assert f"instance id [{INSTANCE_ID}]" in done.stdout
+    (token,) = service.tokens
+    assert token not in done.stdout + done.stderr
+    asked = [(r["method"], r["path"], r["token"]) for r in service.requests]
+    assert asked == [("PUT", "/latest/api/token", False), ("GET", "/latest/meta-data/instance-id", True)]
     results = json.loads(done.stdout[done.stdout.index("{") :])
     facts = {
         name
@@ -137,3 +121,77 @@ def test_the_instance_id_is_read_with_a_token_and_the_token_never_shows(imds: st
         for name in result.get("ansible_facts", {})
     }
     assert facts == {"_awslogs_instance_id"}  # set_fact without cacheable: never in the fact cache
+
+
+def test_the_service_refuses_an_imdsv1_request_as_httptokens_required_does(service: imds.Imds) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{endpoint(service)}/latest/meta-data/instance-id", timeout=5)
+    assert refused.value.code == 401
+    with pytest.raises(urllib.error.HTTPError) as forged:
+        request = urllib.request.Request(f"{endpoint(service)}/latest/meta-data/instance-id")
+        request.add_header(imds.TOKEN_HEADER, "a-token-it-never-gave")
+        urllib.request.urlopen(request, timeout=5)
+    assert forged.value.code == 401
+
+
+def test_a_token_answer_lost_at_the_hop_limit_stops_the_run_with_the_cause(tmp_path: Path) -> None:
+    with imds.serving(INSTANCE_ID, drop_token_response=True) as server:
+        started = time.monotonic()
+        done = lookup(tmp_path, endpoint(server), "Amazon EC2")
+        took = time.monotonic() - started
+        asked = [(r["method"], r["path"]) for r in server.requests]
+    assert done.returncode != 0
+    assert "gave no IMDSv2 token: no answer within 5 s" in done.stdout
+    assert "HttpPutResponseHopLimit to 2" in done.stdout
+    assert asked == [("PUT", "/latest/api/token")]  # no IMDSv1 fallback after the timeout
+    assert took < 60
+
+
+def test_a_refused_token_request_stops_the_run_with_its_status(tmp_path: Path) -> None:
+    # A path the service does not serve: an answer that is no token (as the endpoint turned off, or a proxy).
+    with imds.serving(INSTANCE_ID) as server:
+        done = lookup(tmp_path, endpoint(server) + "/elsewhere", "Amazon EC2")
+    assert done.returncode != 0
+    assert "gave no IMDSv2 token: HTTP 404" in done.stdout
+
+
+@pytest.mark.parametrize("vendor", ["QEMU", "innotek GmbH", ""])
+def test_a_host_that_is_no_ec2_instance_asks_nothing(service: imds.Imds, tmp_path: Path, vendor: str) -> None:
+    done = lookup(tmp_path, endpoint(service), vendor)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "instance id []" in done.stdout
+    assert service.requests == []
+
+
+def test_no_bench_host_can_fall_through_to_the_real_metadata_address() -> None:
+    """Every bench host either has a literal instance id or a metadata service on 127.0.0.1."""
+    root = ROLE.parents[1]
+    host_files = [p for p in root.glob("molecule/*/host_vars/*.yml") if p.stem != "localhost"]
+    demo = yaml.safe_load((root / "inventory" / "demo.yml").read_text())
+    hosts = {str(p.relative_to(root)): yaml.safe_load(p.read_text()) for p in host_files}
+    hosts.update(_inventory_hosts(demo, "inventory/demo.yml"))
+    assert len(hosts) >= 9
+    for name, host_vars in hosts.items():
+        literal = bool(host_vars.get("awslogs_instance_id"))
+        local = str(host_vars.get("awslogs_imds_endpoint", "")).startswith("http://127.0.0.1:")
+        assert literal or local or host_vars.get("awslogs_ec2_metadata") == "never", name
+    # The bench commands that write their hosts' variables in Python (drift cost, faults) give a literal id too.
+    writers = [p for p in (root / "tests" / "bench").glob("*.py") if '"awslogs_endpoint_url"' in p.read_text()]
+    assert len(writers) >= 2
+    assert all('"awslogs_instance_id"' in p.read_text() for p in writers), writers
+    defaults = yaml.safe_load((ROLE / "defaults" / "main.yml").read_text())
+    assert defaults["awslogs_imds_endpoint"] == "http://169.254.169.254"
+    tasks = (ROLE / "tasks" / "instance_id.yml").read_text()
+    assert "169.254.169.254" not in tasks  # the one default above is the only way to the real address
+
+
+def _inventory_hosts(node: dict, where: str) -> dict[str, dict]:
+    """The agent's hosts of a YAML inventory with their variables, merged over every group they are in."""
+    found: dict[str, dict] = defaultdict(dict)
+    for group in node.values():
+        for name, host_vars in (group.get("hosts") or {}).items():
+            if name != "localhost":  # the control node, never an agent host
+                found[f"{where}:{name}"].update({**(group.get("vars") or {}), **(host_vars or {})})
+        for name, host_vars in _inventory_hosts(group.get("children") or {}, where).items():
+            found[name].update(host_vars)
+    return found
