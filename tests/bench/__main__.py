@@ -61,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     demo_parser = commands.add_parser("demo", help="one host shipping sample lines to the local endpoint")
     demo_parser.add_argument("--clean", action="store_true", help="remove the demo host and stop its endpoint")
     demo_parser.set_defaults(func=_demo)
-    cost = commands.add_parser("cost", help="drift-check cost against the ping floor on N converged hosts")
+    cost = commands.add_parser(
+        "cost", help="drift-check cost against the ping floor on N converged hosts (starts N host containers)"
+    )
     cost.add_argument("--hosts", default="1,4,8,16", help="host counts, comma-separated")
     cost.set_defaults(func=_cost)
     flt = commands.add_parser("faults", help="lines written/delivered/lost/duplicated under faults (a table)")

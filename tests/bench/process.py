@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,11 @@ class BenchError(RuntimeError):
 def state_path(name: str) -> Path:
     STATE_DIR.mkdir(parents=True, exist_ok=True)
     return STATE_DIR / name
+
+
+def tool_env() -> dict[str, str]:
+    """The environment with this Python's bin first: the venv's ansible-playbook, also from a plain shell."""
+    return {**os.environ, "PATH": os.pathsep.join((str(Path(sys.executable).parent), os.environ.get("PATH", "")))}
 
 
 def run(*args: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
