@@ -1,11 +1,11 @@
-"""Bench commands: python -m tests.bench {setup,engine,image,endpoint,demo,cost,faults,throughput}."""
+"""Bench commands: python -m tests.bench {setup,engine,image,endpoint,git-server,demo,cost,faults,throughput}."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from tests.bench import demo, endpoint
+from tests.bench import demo, endpoint, git_server
 from tests.bench.engine import ensure_engine
 from tests.bench.image import ensure_image
 from tests.bench.process import BenchError
@@ -19,6 +19,10 @@ def _endpoint(args: argparse.Namespace) -> list[str]:
     if args.action == "start":
         return [endpoint.start(args.port, args.enforce_iam_after, fresh=args.fresh)]
     return [endpoint.stop(args.port)]
+
+
+def _git_server(args: argparse.Namespace) -> list[str]:
+    return [git_server.start(args.port) if args.action == "start" else git_server.stop(args.port)]
 
 
 def _demo(args: argparse.Namespace) -> list[str]:
@@ -58,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     ep.add_argument("--enforce-iam-after", type=int, default=None, help="enforce IAM after this many calls")
     ep.add_argument("--fresh", action="store_true", help="stop an endpoint this bench started there first")
     ep.set_defaults(func=_endpoint)
+    git = commands.add_parser("git-server", help="a git repository of the checkout on 127.0.0.1 (git daemon)")
+    git.add_argument("action", choices=["start", "stop"])
+    git.add_argument("--port", type=int, required=True)
+    git.set_defaults(func=_git_server)
     demo_parser = commands.add_parser("demo", help="one host shipping sample lines to the local endpoint")
     demo_parser.add_argument("--clean", action="store_true", help="remove the demo host and stop its endpoint")
     demo_parser.set_defaults(func=_demo)
