@@ -11,11 +11,12 @@ export ANSIBLE_FORCE_COLOR ?= 0
 # that serves amazonlinux:2, so it runs only with AWSLOGS_BENCH_AL2=1.
 SCENARIOS ?= $(filter-out $(if $(AWSLOGS_BENCH_AL2),,amazonlinux2),$(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
-.PHONY: help venv dev bench lint unit molecule test demo demo-clean clean
+.PHONY: help venv dev bench lint unit molecule test demo demo-clean clean bundle
 
 help:
 	@echo "make demo   one host ships sample lines to a local CloudWatch Logs endpoint"
 	@echo "make test   lint, unit tests and every molecule scenario ($(SCENARIOS))"
+	@echo "make bundle the per-instance entry with its collection, a zip for SSM State Manager ($(BUNDLE))"
 
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
@@ -52,6 +53,23 @@ molecule: bench
 	for scenario in $(SCENARIOS); do $(BIN)/molecule test --scenario-name $$scenario; done
 
 test: lint unit molecule
+
+# The SSM State Manager bundle (docs/scheduling.md): the per-instance entry, the stream list and the built
+# collection inside, so the run uses this collection, not whatever the instance's ansible package ships.
+BUNDLE ?= .cache/awslogs-ops-ssm.zip
+BUNDLE_DIR = $(BUNDLE).d
+bundle: venv
+	rm -rf $(BUNDLE_DIR) $(BUNDLE) && mkdir -p $(BUNDLE_DIR)/root/playbooks/tasks $(BUNDLE_DIR)/root/inventory
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUNDLE_DIR) .
+	$(BIN)/ansible-galaxy collection install --offline --no-deps --force --collections-path $(BUNDLE_DIR)/root/collections \
+	  $(BUNDLE_DIR)/awslogs_ops-awslogs-*.tar.gz
+	cp ansible.cfg $(BUNDLE_DIR)/root/
+	cp playbooks/local.yml $(BUNDLE_DIR)/root/playbooks/
+	cp playbooks/tasks/require_stream_list.yml $(BUNDLE_DIR)/root/playbooks/tasks/
+	cp -R inventory/group_vars $(BUNDLE_DIR)/root/inventory/
+	cd $(BUNDLE_DIR)/root && $(BIN)/python -m zipfile -c $(abspath $(BUNDLE)) ansible.cfg playbooks inventory collections
+	rm -rf $(BUNDLE_DIR)
+	@echo "bundle: $(BUNDLE) (PlaybookFile playbooks/local.yml)"
 
 demo: bench
 	$(BIN)/python -m tests.bench demo
