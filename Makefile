@@ -11,7 +11,7 @@ export ANSIBLE_FORCE_COLOR ?= 0
 # that serves amazonlinux:2, so it runs only with AWSLOGS_BENCH_AL2=1.
 SCENARIOS ?= $(filter-out $(if $(AWSLOGS_BENCH_AL2),,amazonlinux2),$(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
-.PHONY: help venv dev bench lint unit molecule test demo demo-clean clean bundle
+.PHONY: help venv dev bench lint unit bench-smoke molecule test demo demo-clean clean bundle
 
 help:
 	@echo "make demo   one host ships sample lines to a local CloudWatch Logs endpoint"
@@ -49,10 +49,15 @@ lint: dev
 unit: dev
 	$(BIN)/pytest tests/unit
 
+# The smoke form of every bench command (tests/smoke): cost on one host, one fault case at a quarter of its
+# durations, throughput at one low rate, the demo; a change that breaks a bench fails here.
+bench-smoke: bench
+	$(BIN)/pytest -p no:cacheprovider tests/smoke
+
 molecule: bench
 	for scenario in $(SCENARIOS); do $(BIN)/molecule test --scenario-name $$scenario; done
 
-test: lint unit molecule
+test: lint unit bench-smoke molecule
 
 # The SSM State Manager bundle (docs/scheduling.md): the per-instance entry, the stream list and the built
 # collection inside, so the run uses this collection, not whatever the instance's ansible package ships.
