@@ -42,9 +42,8 @@ def _docs() -> dict[str, Any]:
 
 
 def test_the_playbook_parses() -> None:
-    done = subprocess.run(
-        ["ansible-playbook", "--syntax-check", str(PLAYBOOK)], env=ENV, cwd=PROJECT, capture_output=True, text=True
-    )
+    command = ["ansible-playbook", "--syntax-check", str(PLAYBOOK)]
+    done = subprocess.run(command, env=ENV, cwd=PROJECT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
