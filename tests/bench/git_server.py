@@ -7,13 +7,10 @@ untracked, not ignored files, one commit on ``main``), served read-only by
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import socket
-import subprocess
 
-from tests.bench.process import PROJECT_DIR, BenchError, pid_alive, run, state_path, wait_for
+from tests.bench.process import PROJECT_DIR, BenchError, run, start_recorded, state_path, stop_recorded, wait_for
 
 HOST = "127.0.0.1"
 REPOSITORY = "awslogs-ops"
@@ -58,30 +55,17 @@ def start(port: int) -> str:
     if _answers(port):
         raise BenchError(f"{HOST}:{port} is taken by a process this bench did not start")
     commit = snapshot()
-    log = state_path(f"git-{port}.log").open("ab")
-    process = subprocess.Popen(
-        [
-            "git", "daemon", "--reuseaddr", "--informative-errors",
-            f"--listen={HOST}", f"--port={port}", f"--base-path={state_path(f'git-{REPOSITORY}')}",
-            str(state_path(f"git-{REPOSITORY}")),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
+    served = str(state_path(f"git-{REPOSITORY}"))
+    start_recorded(
+        f"git-{port}",
+        ["git", "daemon", "--reuseaddr", "--informative-errors", f"--listen={HOST}", f"--port={port}",
+         f"--base-path={served}", served],
     )  # fmt: skip
-    state_path(f"git-{port}.pid").write_text(str(process.pid))
     wait_for(f"git daemon on {HOST}:{port} (log: .cache/bench/git-{port}.log)", lambda: _answers(port), timeout=20)
     return f"git: serving {url(port)} ({BRANCH} at {commit[:12]})"
 
 
 def stop(port: int) -> str:
-    pidfile = state_path(f"git-{port}.pid")
-    if not pidfile.exists():
+    if not stop_recorded(state_path(f"git-{port}.pid")):
         return f"git: nothing started on {HOST}:{port}"
-    pid = int(pidfile.read_text())
-    if pid_alive(pid):
-        os.killpg(pid, signal.SIGTERM)
-        wait_for("git daemon to stop", lambda: not pid_alive(pid), timeout=10)
-    pidfile.unlink()
     return f"git: stopped {HOST}:{port}"

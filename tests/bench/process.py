@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -44,6 +45,30 @@ def wait_for(what: str, ready: Callable[[], bool], timeout: float, interval: flo
         if time.monotonic() > deadline:
             raise BenchError(f"{what} was not ready after {timeout:.0f} s")
         time.sleep(interval)
+
+
+def start_recorded(name: str, args: list[str], env: dict[str, str] | None = None) -> None:
+    """Start a server in its own session, output to .cache/bench/NAME.log, its pid in NAME.pid."""
+    log = state_path(f"{name}.log").open("ab")
+    process = subprocess.Popen(
+        args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True
+    )
+    state_path(f"{name}.pid").write_text(str(process.pid))
+
+
+def stop_recorded(pidfile: Path) -> bool:
+    """Stop the process group whose leader's pid the file holds (SIGTERM, then SIGKILL); False if none was."""
+    if not pidfile.exists():
+        return False
+    pid = int(pidfile.read_text())
+    if pid_alive(pid):
+        os.killpg(pid, signal.SIGTERM)
+        try:
+            wait_for(f"process {pid} to stop", lambda: not pid_alive(pid), timeout=10)
+        except BenchError:
+            os.killpg(pid, signal.SIGKILL)
+    pidfile.unlink()
+    return True
 
 
 def pid_alive(pid: int) -> bool:

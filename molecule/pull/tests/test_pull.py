@@ -26,7 +26,8 @@ PROJECT_DIR = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"])
 sys.path.insert(0, str(PROJECT_DIR))
 
 from awslogs_drift.exitcodes import ExitCode  # noqa: E402
-from tests.bench import endpoint, git_server  # noqa: E402
+from tests.bench import git_server  # noqa: E402
+from tests.bench.logs import logs_client, messages, wait_for_messages  # noqa: E402
 
 INVENTORY_FILE = os.environ["MOLECULE_INVENTORY_FILE"]
 PORT = int(os.environ.get("AWSLOGS_BENCH_PORT", "5136"))
@@ -62,9 +63,7 @@ def service_run(name: str) -> dict[str, Any]:
 
 
 def summaries(instance_id: str) -> list[dict[str, Any]]:
-    logs = endpoint.client("logs", PORT)
-    events = logs.get_log_events(logGroupName=SUMMARY_GROUP, logStreamName=instance_id)["events"]
-    return [json.loads(event["message"]) for event in events]
+    return [json.loads(message) for message in messages(logs_client(PORT), SUMMARY_GROUP, instance_id)]
 
 
 def _items(run: dict[str, Any]) -> set[tuple[str, str, str]]:
@@ -172,38 +171,33 @@ def test_a_line_written_afterwards_arrives(tampered_run: dict[str, Any]) -> None
     assert tampered_run["status"]["Result"] == "success"
     line = f"{time.strftime('%Y-%m-%d %H:%M:%S')},000 INFO after the host's own fix {uuid.uuid4()}"
     host("pull-host2").run_expect([0], f"echo '{line}' >> /var/log/containers/backend.log")
-    logs = endpoint.client("logs", PORT)
-    deadline = time.monotonic() + 90
-    messages: list[str] = []
-    while line not in messages:
-        assert time.monotonic() < deadline, f"not shipped in 90 s; the stream has {messages[-3:]}"
-        time.sleep(2)
-        try:
-            events = logs.get_log_events(logGroupName=BACKEND_GROUP, logStreamName=HOSTS["pull-host2"])["events"]
-        except logs.exceptions.ResourceNotFoundException:
-            continue
-        messages = [e["message"] for e in events]
+    wait_for_messages(logs_client(PORT), BACKEND_GROUP, HOSTS["pull-host2"], lambda found: line in found, timeout=90)
+
+
+def changes_nothing_on_a_converged_host(command: str) -> str:
+    """Run the command on pull-host3 (converged by its first run); it must succeed and change nothing."""
+    done = host("pull-host3").run(command)
+    print(done.stdout, done.stderr)
+    assert done.rc == 0, done.stdout + done.stderr
+    recap = done.stdout.split("PLAY RECAP")[-1]
+    assert "localhost                  : ok=" in recap
+    assert " changed=0 " in recap
+    return done.stdout
 
 
 def test_ansible_pull_runs_the_same_entry(first_runs: dict[str, dict[str, Any]]) -> None:
     assert first_runs["pull-host3"]["status"]["Result"] == "success"
-    done = host("pull-host3").run(
+    out = changes_nothing_on_a_converged_host(
         f"cd / && {VENV}/bin/ansible-pull --url {GIT_URL} --checkout main --directory /root/pull-entry"
         " --inventory localhost, playbooks/local.yml"
     )
-    print(done.stdout, done.stderr)
-    assert done.rc == 0, done.stdout + done.stderr
-    assert "localhost                  : ok=" in done.stdout
-    assert " changed=0 " in done.stdout.split("PLAY RECAP")[-1]
+    assert "Starting Ansible Pull at " in out
 
 
 def test_the_entry_runs_as_ssm_state_manager_runs_it(first_runs: dict[str, dict[str, Any]]) -> None:
     # AWS-ApplyAnsiblePlaybooks' command (tests/unit/fixtures/aws-apply-ansible-playbooks.json), Check=True.
     assert first_runs["pull-host3"]["status"]["Result"] == "success"
-    done = host("pull-host3").run(
+    changes_nothing_on_a_converged_host(
         f'cd {PROJECT} && PATH={VENV}/bin:$PATH ansible-playbook -i "localhost," --check -c local'
         ' -e "ansible_python_interpreter=$(which python3)" -e "SSM=True" -v playbooks/local.yml'
     )
-    print(done.stdout, done.stderr)
-    assert done.rc == 0, done.stdout + done.stderr
-    assert " changed=0 " in done.stdout.split("PLAY RECAP")[-1]
