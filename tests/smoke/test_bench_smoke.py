@@ -35,7 +35,7 @@ def _locked(command: str) -> Iterator[None]:
         yield
 
 
-def bench(*args: str, timeout: float = 900) -> str:
+def bench(*args: str, timeout: float = 2400) -> str:
     """python -m tests.bench ARGS with this Python from a plain environment; its output (it must succeed)."""
     with _locked(args[0]):
         started = time.monotonic()
