@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -39,18 +40,25 @@ def bench(*args: str, timeout: float = 2400) -> str:
     """python -m tests.bench ARGS with this Python from a plain environment; its output (it must succeed)."""
     with _locked(args[0]):
         started = time.monotonic()
-        done = subprocess.run(
+        # Its own session: a command that hangs is stopped whole, its ansible-playbook with it.
+        with subprocess.Popen(
             [sys.executable, "-m", "tests.bench", *args],
             cwd=PROJECT,
             env=PLAIN_ENV,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=False,
-            timeout=timeout,
-        )
-    print(f"$ python -m tests.bench {' '.join(args)}  ({time.monotonic() - started:.0f} s)\n{done.stdout}{done.stderr}")
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
-    return done.stdout
+            start_new_session=True,
+        ) as process:
+            try:
+                stdout, stderr = process.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGTERM)
+                stdout, stderr = process.communicate()
+                pytest.fail(f"tests.bench {' '.join(args)} ran longer than {timeout:.0f} s:\n{stdout[-4000:]}")
+    print(f"$ python -m tests.bench {' '.join(args)}  ({time.monotonic() - started:.0f} s)\n{stdout}{stderr}")
+    assert process.returncode == 0, stdout[-4000:] + stderr[-4000:]
+    return stdout
 
 
 def test_cost_on_one_host_prints_both_ratios() -> None:
