@@ -169,7 +169,7 @@ def test_a_tamper_is_fixed_by_that_hosts_next_run_and_reported(tampered_run: dic
 
 def test_a_line_written_afterwards_arrives(tampered_run: dict[str, Any]) -> None:
     assert tampered_run["status"]["Result"] == "success"
-    line = f"{time.strftime('%Y-%m-%d %H:%M:%S')},000 INFO after the host's own fix {uuid.uuid4()}"
+    line = f"{time.strftime('%Y-%m-%d %H:%M:%S')},000 INFO after the host own fix {uuid.uuid4()}"
     host("pull-host2").run_expect([0], f"echo '{line}' >> /var/log/containers/backend.log")
     wait_for_messages(logs_client(PORT), BACKEND_GROUP, HOSTS["pull-host2"], lambda found: line in found, timeout=90)
 
