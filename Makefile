@@ -11,11 +11,12 @@ export ANSIBLE_FORCE_COLOR ?= 0
 # that serves amazonlinux:2, so it runs only with AWSLOGS_BENCH_AL2=1.
 SCENARIOS ?= $(filter-out $(if $(AWSLOGS_BENCH_AL2),,amazonlinux2),$(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
-.PHONY: help venv dev bench lint sanity unit molecule test demo demo-clean clean $(addprefix molecule-,$(SCENARIOS))
+.PHONY: help venv dev bench lint sanity unit bench-smoke molecule test demo demo-clean clean bundle $(addprefix molecule-,$(SCENARIOS))
 
 help:
 	@echo "make demo   one host ships sample lines to a local CloudWatch Logs endpoint"
-	@echo "make test   lint, ansible-test sanity, unit tests and every molecule scenario ($(SCENARIOS))"
+	@echo "make test   lint, ansible-test sanity, unit tests, bench smoke and every molecule scenario ($(SCENARIOS))"
+	@echo "make bundle the per-instance entry with its collection, a zip for SSM State Manager ($(BUNDLE))"
 
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
@@ -59,6 +60,11 @@ lint: dev
 unit: dev
 	$(BIN)/pytest tests/unit
 
+# The smoke form of every bench command (tests/smoke): cost on one host, one fault case at a quarter of its
+# durations, throughput at one low rate, the demo; a change that breaks a bench fails here.
+bench-smoke: bench
+	$(BIN)/pytest -p no:cacheprovider tests/smoke
+
 # The scenarios run side by side, MOLECULE_JOBS at a time: each has its own hosts, port and
 # lock (/tmp/molecule-<scenario>.lock, shared with anyone running one by hand), and most of
 # their time is waiting on the agent's buffer and on systemd, not the CPU. Each one's output
@@ -75,7 +81,24 @@ $(addprefix molecule-,$(SCENARIOS)): molecule-%:
 	status=0; flock /tmp/molecule-$*.lock $(BIN)/molecule test --scenario-name $* || status=$$?; \
 	echo "molecule $*: $$(( $$(date +%s) - start )) s, exit $$status"; exit $$status
 
-test: lint sanity unit molecule
+test: lint sanity unit bench-smoke molecule
+
+# The SSM State Manager bundle (docs/scheduling.md): the per-instance entry, the stream list and the built
+# collection inside, so the run uses this collection, not whatever the instance's ansible package ships.
+BUNDLE ?= .cache/awslogs-ops-ssm.zip
+BUNDLE_DIR = $(BUNDLE).d
+bundle: venv
+	rm -rf $(BUNDLE_DIR) $(BUNDLE) && mkdir -p $(BUNDLE_DIR)/root/playbooks/tasks $(BUNDLE_DIR)/root/inventory
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUNDLE_DIR) .
+	$(BIN)/ansible-galaxy collection install --offline --no-deps --force --collections-path $(BUNDLE_DIR)/root/collections \
+	  $(BUNDLE_DIR)/awslogs_ops-awslogs-*.tar.gz
+	cp ansible.cfg $(BUNDLE_DIR)/root/
+	cp playbooks/local.yml $(BUNDLE_DIR)/root/playbooks/
+	cp playbooks/tasks/require_stream_list.yml $(BUNDLE_DIR)/root/playbooks/tasks/
+	cp -R inventory/group_vars $(BUNDLE_DIR)/root/inventory/
+	cd $(BUNDLE_DIR)/root && $(BIN)/python -m zipfile -c $(abspath $(BUNDLE)) ansible.cfg playbooks inventory collections
+	rm -rf $(BUNDLE_DIR)
+	@echo "bundle: $(BUNDLE) (PlaybookFile playbooks/local.yml)"
 
 demo: bench
 	$(BIN)/python -m tests.bench demo

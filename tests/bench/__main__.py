@@ -1,11 +1,11 @@
-"""Bench commands: python -m tests.bench {setup,engine,image,endpoint,demo,cost,faults,throughput}."""
+"""Bench commands: python -m tests.bench {setup,engine,image,endpoint,git-server,demo,cost,faults,throughput}."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from tests.bench import demo, endpoint, imds
+from tests.bench import demo, endpoint, git_server, imds
 from tests.bench.engine import ensure_engine
 from tests.bench.image import ensure_image, ensure_images
 from tests.bench.process import BenchError
@@ -25,6 +25,8 @@ def _imds(args: argparse.Namespace) -> list[str]:
     if args.action == "start":
         return [imds.start(args.port, args.instance_id, drop_token_response=args.drop_token_response)]
     return [imds.stop(args.port)]
+def _git_server(args: argparse.Namespace) -> list[str]:
+    return [git_server.start(args.port) if args.action == "start" else git_server.stop(args.port)]
 
 
 def _demo(args: argparse.Namespace) -> list[str]:
@@ -70,10 +72,16 @@ def _parser() -> argparse.ArgumentParser:
     md.add_argument("--instance-id", default="i-0be0c0000000000ff")
     md.add_argument("--drop-token-response", action="store_true", help="never answer the token request")
     md.set_defaults(func=_imds)
+    git = commands.add_parser("git-server", help="a git repository of the checkout on 127.0.0.1 (git daemon)")
+    git.add_argument("action", choices=["start", "stop"])
+    git.add_argument("--port", type=int, required=True)
+    git.set_defaults(func=_git_server)
     demo_parser = commands.add_parser("demo", help="one host shipping sample lines to the local endpoint")
     demo_parser.add_argument("--clean", action="store_true", help="remove the demo host and stop its endpoint")
     demo_parser.set_defaults(func=_demo)
-    cost = commands.add_parser("cost", help="drift-check cost against the ping floor on N converged hosts")
+    cost = commands.add_parser(
+        "cost", help="drift-check cost against the ping floor on N converged hosts (starts N host containers)"
+    )
     cost.add_argument("--hosts", default="1,4,8,16", help="host counts, comma-separated")
     cost.set_defaults(func=_cost)
     flt = commands.add_parser("faults", help="lines written/delivered/lost/duplicated under faults (a table)")

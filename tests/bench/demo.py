@@ -19,7 +19,7 @@ from tests.bench import endpoint, project
 from tests.bench.engine import ensure_engine
 from tests.bench.image import ensure_image, image_name
 from tests.bench.logs import events, logs_client
-from tests.bench.process import PROJECT_DIR, BenchError, run, state_path, succeeds, wait_for
+from tests.bench.process import PROJECT_DIR, BenchError, run, state_path, succeeds, tool_env, wait_for
 
 PORT = 5100
 HOST = "awslogs-demo"
@@ -84,6 +84,7 @@ def _converge() -> None:
         subprocess.Popen(
             ["ansible-playbook", "examples/demo_backend.yml", "site.yml"],
             cwd=PROJECT_DIR,
+            env=tool_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -17,8 +17,9 @@ import yaml
 
 from tests.bench import endpoint
 from tests.bench.demo import CONTAINER_ARGS, booted
-from tests.bench.image import image_name
-from tests.bench.process import PROJECT_DIR, BenchError, run, wait_for
+from tests.bench.engine import ensure_engine
+from tests.bench.image import ensure_image, image_name
+from tests.bench.process import PROJECT_DIR, BenchError, run, tool_env, wait_for
 
 PORT = 5106
 PING_PLAY = [
@@ -26,11 +27,15 @@ PING_PLAY = [
 ]
 
 
-def _inventory(names: list[str]) -> dict:
+def instance_id(index: int) -> str:
+    """Each bench host's own literal instance id (i- and 17 hex digits): the metadata address is never asked."""
+    return f"i-0c057{index + 1:012x}"
+
+
+def inventory(names: list[str]) -> dict:
     host_vars = {
         "ansible_connection": "community.docker.docker",
         "ansible_become": False,
-        "awslogs_instance_id": "i-0c0s7000000000001",
         "awslogs_endpoint_url": endpoint.url(PORT),
         "awslogs_aws_access_key_id": "testing",
         "awslogs_aws_secret_access_key": "testing",
@@ -44,17 +49,13 @@ def _inventory(names: list[str]) -> dict:
         "awslogs_iam_aws_secret_access_key": "testing",
         "awslogs_iam_create_role": True,
     }
-    return {
-        "all": {
-            "hosts": {"localhost": localhost},
-            "children": {"awslogs_hosts": {"hosts": {name: dict(host_vars) for name in names}}},
-        }
-    }
+    hosts = {name: {**host_vars, "awslogs_instance_id": instance_id(i)} for i, name in enumerate(names)}
+    return {"all": {"hosts": {"localhost": localhost}, "children": {"awslogs_hosts": {"hosts": hosts}}}}
 
 
 def _timed(*args: str) -> float:
     started = time.monotonic()
-    completed = subprocess.run(args, cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
+    completed = subprocess.run(args, cwd=PROJECT_DIR, env=tool_env(), capture_output=True, text=True, check=False)
     elapsed = time.monotonic() - started
     if completed.returncode != 0:
         raise BenchError(f"{' '.join(args)} failed:\n{completed.stdout[-3000:]}")
@@ -78,26 +79,34 @@ def _start(names: list[str]) -> None:
 
 def measure(counts: list[int]) -> list[str]:
     names = [f"cost-host-{index:02d}" for index in range(max(counts))]
-    endpoint.start(PORT)
+    for line in (ensure_engine(), ensure_image(), endpoint.start(PORT)):
+        print(line, flush=True)
+    print(
+        f"starting {len(names)} host containers ({names[0]}..{names[-1]}, {image_name()}) and converging them "
+        "with site.yml (the first run installs the agent: a minute or two)",
+        flush=True,
+    )
     _start(names)
-    lines = ["hosts  check site.yml  check --tags agent  ping floor  ratio(agent/floor)"]
+    lines = ["hosts  check site.yml  check --tags agent  ping floor  site/floor  agent/floor"]
     try:
         with tempfile.TemporaryDirectory() as workdir:
             work = Path(workdir)
             (work / "group_vars").symlink_to(PROJECT_DIR / "inventory" / "group_vars")
             (work / "ping.yml").write_text(yaml.safe_dump(PING_PLAY))
-            inventory = work / "hosts.yml"
-            inventory.write_text(yaml.safe_dump(_inventory(names)))
-            _timed("ansible-playbook", "-i", str(inventory), "site.yml")
+            hosts = work / "hosts.yml"
+            hosts.write_text(yaml.safe_dump(inventory(names)))
+            _timed("ansible-playbook", "-i", str(hosts), "site.yml")
             for count in counts:
                 limit = ",".join(["localhost", *names[:count]])
-                site = _timed("ansible-playbook", "-i", str(inventory), "site.yml", "--check", "--diff", "-l", limit)
+                site = _timed("ansible-playbook", "-i", str(hosts), "site.yml", "--check", "--diff", "-l", limit)
                 agent = _timed(
-                    "ansible-playbook", "-i", str(inventory), "site.yml", "--check", "--diff", "--tags", "agent",
+                    "ansible-playbook", "-i", str(hosts), "site.yml", "--check", "--diff", "--tags", "agent",
                     "-l", limit,
                 )  # fmt: skip
-                floor = _timed("ansible-playbook", "-i", str(inventory), str(work / "ping.yml"), "-l", limit)
-                lines.append(f"{count:5d}  {site:13.1f}s  {agent:17.1f}s  {floor:9.1f}s  {agent / floor:8.1f}")
+                floor = _timed("ansible-playbook", "-i", str(hosts), str(work / "ping.yml"), "-l", limit)
+                ratios = f"{site / floor:10.1f}  {agent / floor:11.1f}"
+                lines.append(f"{count:5d}  {site:13.1f}s  {agent:17.1f}s  {floor:9.1f}s  {ratios}")
+                print(lines[-1], flush=True)
     finally:
         for name in names:
             run("docker", "rm", "--force", name, check=False)

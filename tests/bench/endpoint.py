@@ -10,13 +10,11 @@ Logs calls against the ARN of the group or stream they act on, as AWS does.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
-from tests.bench.process import BenchError, pid_alive, state_path, wait_for
+from tests.bench.process import start_recorded, state_path, stop_recorded, wait_for
 
 HOST = "127.0.0.1"
 REGION = "ap-northeast-2"
@@ -54,30 +52,12 @@ def start(port: int, enforce_iam_after: int | None = None, *, fresh: bool = Fals
     if enforce_iam_after is not None:
         env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(enforce_iam_after)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(LOGS_ARNS_DIR), env.get("PYTHONPATH")]))
-    log = state_path(f"moto-{port}.log").open("ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-    )
-    state_path(f"moto-{port}.pid").write_text(str(process.pid))
+    start_recorded(f"moto-{port}", [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)], env)
     wait_for(f"moto server on {url(port)} (log: .cache/bench/moto-{port}.log)", lambda: answers(port), timeout=60)
     return f"endpoint: started {url(port)}"
 
 
 def stop(port: int) -> str:
-    pidfile = state_path(f"moto-{port}.pid")
-    if not pidfile.exists():
+    if not stop_recorded(state_path(f"moto-{port}.pid")):
         return f"endpoint: nothing started on {url(port)}"
-    pid = int(pidfile.read_text())
-    if pid_alive(pid):
-        os.killpg(pid, signal.SIGTERM)
-        try:
-            wait_for("moto server to stop", lambda: not pid_alive(pid), timeout=10)
-        except BenchError:
-            os.killpg(pid, signal.SIGKILL)
-    pidfile.unlink()
     return f"endpoint: stopped {url(port)}"

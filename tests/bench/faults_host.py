@@ -8,9 +8,7 @@ The container stops with SIGRTMIN+3, so a `docker restart` is a clean reboot.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ from tests.bench import project
 from tests.bench.demo import CONTAINER_ARGS, booted
 from tests.bench.endpoint import url
 from tests.bench.image import image_name
-from tests.bench.process import PROJECT_DIR, BenchError, run, state_path, succeeds, wait_for
+from tests.bench.process import PROJECT_DIR, BenchError, run, state_path, succeeds, tool_env, wait_for
 
 MOTO_PORT, PROXY_PORT = 5110, 5111
 NAME = "faults-host"
@@ -99,10 +97,8 @@ def converge(extra_vars: dict[str, Any] | None = None) -> None:
     args = ["ansible-playbook", "-i", str(directory / "inventory.yml"), "site.yml"]
     if extra_vars:
         args += ["--extra-vars", json.dumps(extra_vars)]
-    # The venv's ansible-playbook, also when the bench runs as .venv/bin/python without make.
-    env = {**os.environ, "PATH": os.pathsep.join((str(Path(sys.executable).parent), os.environ.get("PATH", "")))}
     with log.open("w") as out:
-        done = subprocess.run(args, cwd=PROJECT_DIR, stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
+        done = subprocess.run(args, cwd=PROJECT_DIR, stdout=out, stderr=subprocess.STDOUT, env=tool_env(), check=False)
     if done.returncode != 0:
         raise BenchError(f"site.yml on {NAME} failed; the output is in {log}")
 
