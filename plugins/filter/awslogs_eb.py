@@ -16,6 +16,7 @@ plus what the unified agent needs to set the retention it is given.
 
 from __future__ import annotations
 
+import _strptime
 import io
 import json
 from collections.abc import Iterable, Mapping
@@ -62,6 +63,17 @@ def _literal_stream_name(stream: Mapping) -> str | None:
     return None if PLACEHOLDER_RE.search(name) else name
 
 
+def first_line_pattern(datetime_format: str) -> str:
+    """The regex the awslogs agent searches each line for with ``{datetime_format}``, case-insensitive.
+
+    Docker's own ``awslogs-datetime-format`` matches only at the start of a line; this pattern, as
+    ``awslogs-multiline-pattern``, starts an event wherever the time is in the line, as the agent does
+    (Go's regexp reads the same syntax).
+    """
+    pattern = _strptime.TimeRE().pattern(datetime_format.replace("%z", "%%z"))
+    return "(?i)" + pattern.replace("%z", r"[+-]\d\d[0-5]\d")
+
+
 def awslogs_eb_driver_options(streams: Iterable[Mapping], region: str, ecs: bool = False) -> dict[str, dict]:
     """{container: the awslogs driver's options} for every present stream that names a container.
 
@@ -88,7 +100,7 @@ def awslogs_eb_driver_options(streams: Iterable[Mapping], region: str, ecs: bool
             wanted["awslogs-stream"] = literal
         pattern = stream.get("multi_line_start_pattern")
         if pattern == DATETIME_FORMAT_PATTERN:
-            wanted["awslogs-datetime-format"] = str(stream["datetime_format"])
+            wanted["awslogs-multiline-pattern"] = first_line_pattern(str(stream["datetime_format"]))
         elif pattern:
             wanted["awslogs-multiline-pattern"] = str(pattern)
         options[container] = wanted

@@ -15,9 +15,10 @@ from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_eb import (
     awslogs_eb_dockerrun,
     awslogs_eb_policy,
     awslogs_eb_unmarked,
+    first_line_pattern,
 )
 from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_policy import awslogs_iam_policy
-from awslogs_streams import awslogs_stream_errors
+from awslogs_streams import agent_datetime_parse, awslogs_stream_errors
 
 from tests.bench.eb_bundle import SAMPLE_BUNDLE, SAMPLE_STREAMS
 
@@ -58,7 +59,7 @@ def test_compose_gets_the_driver_in_the_named_services_and_nothing_else_changes(
             "awslogs-group": BACKEND_GROUP,
             "awslogs-create-group": "true",
             "awslogs-stream": "backend",
-            "awslogs-datetime-format": "%Y-%m-%d %H:%M:%S,%f",
+            "awslogs-multiline-pattern": first_line_pattern("%Y-%m-%d %H:%M:%S,%f"),
         },
     }
     # {instance_id} has no driver equivalent: the driver names the stream by the container id.
@@ -69,6 +70,21 @@ def test_compose_gets_the_driver_in_the_named_services_and_nothing_else_changes(
     ]["backend"]
     # A second merge changes nothing, byte for byte.
     assert awslogs_eb_compose(merged, STREAMS, REGION) is merged
+
+
+@pytest.mark.parametrize(
+    ("datetime_format", "line"),
+    [
+        ("%Y-%m-%d %H:%M:%S,%f", "INFO 2026-11-24 10:00:00,123 views 7 payment accepted"),
+        ("%Y-%m-%d %H:%M:%S,%f", "Traceback (most recent call last):"),
+        ("%d/%b/%Y:%H:%M:%S %z", '127.0.0.1 - - [24/NOV/2026:10:00:00 +0000] "GET / HTTP/1.1" 200'),
+        ("%d/%b/%Y:%H:%M:%S %z", "  at line 24/Nov/2026"),
+    ],
+)
+def test_the_drivers_first_line_pattern_finds_a_time_where_the_agent_does(datetime_format, line):
+    """Docker's awslogs-datetime-format anchors at the line's start; the agent searches the whole line."""
+    found = re.search(first_line_pattern(datetime_format), line) is not None
+    assert found == (agent_datetime_parse(datetime_format, line) is not None)
 
 
 def test_a_changed_stream_replaces_the_logging_it_wrote_in_place():
@@ -92,7 +108,7 @@ def test_dockerrun_gets_log_configuration_and_keeps_every_other_key():
             "awslogs-group": BACKEND_GROUP,
             "awslogs-create-group": "true",
             "awslogs-stream-prefix": "backend",
-            "awslogs-datetime-format": "%Y-%m-%d %H:%M:%S,%f",
+            "awslogs-multiline-pattern": first_line_pattern("%Y-%m-%d %H:%M:%S,%f"),
         },
     }
     assert {k: v for k, v in nginx.items() if k != "logConfiguration"} == before["containerDefinitions"][1]
