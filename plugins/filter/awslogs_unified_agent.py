@@ -177,8 +177,8 @@ def _entry(stream: Mapping, placeholders: Mapping[str, str], default_retention: 
     entry: dict[str, Any] = {}
     for key, target in RENAMED.items():
         value = stream.get(key, DEFAULT_LOG_STREAM_NAME if key == "log_stream_name" else None)
-        if key == "retention_in_days" and value is None:
-            value = default_retention
+        if key == "retention_in_days":
+            value = None if default_retention is None else stream.get(key, default_retention)
         if value is None:
             continue
         if key in ("log_group_name", "log_stream_name"):
@@ -199,8 +199,9 @@ def awslogs_unified_agent_config(
     """The unified agent's configuration (a dict; ``to_nice_json`` it) for the shipped streams.
 
     ``{instance_id}`` is replaced by ``instance_id`` when one is known; the other placeholders
-    (``{hostname}``, ``{ip_address}``) are the agent's own and stay. ``default_retention_in_days``
-    is the retention of a stream that sets none (None: the agent leaves the group's retention alone).
+    (``{hostname}``, ``{ip_address}``) are the agent's own and stay. With ``default_retention_in_days``
+    every entry gets its stream's retention or that one, and the agent sets it on the group (its policy
+    needs logs:PutRetentionPolicy); None leaves retention to the control-node role and writes none.
     Raises UnifiedAgentError naming every stream and key it refuses.
     """
     errors = awslogs_unified_agent_errors(streams, defaults)

@@ -68,14 +68,17 @@ def test_keys_placeholders_encoding_and_the_flush_interval_map_to_the_agents_own
          "multi_line_start_pattern": "^\\S", "buffer_duration": 15000},
         {"name": "gone", "file": "/var/log/gone.log", "log_group_name": "/gone", "state": "absent"},
     ]  # fmt: skip
-    config = awslogs_unified_agent_config(streams, "i-0123456789abcdef0")
+    config = awslogs_unified_agent_config(streams, "i-0123456789abcdef0", default_retention_in_days=90)
     validate(config)
     first, second = config["logs"]["logs_collected"]["files"]["collect_list"]
     assert first["log_stream_name"] == "i-0123456789abcdef0-{hostname}"
     assert first["encoding"] == "windows-1252"
     assert first["retention_in_days"] == 30
     assert second == {"file_path": "/var/log/web.log", "log_group_name": "/web", "log_stream_name": "{ip_address}",
-                      "multi_line_start_pattern": "^\\S"}  # fmt: skip
+                      "multi_line_start_pattern": "^\\S", "retention_in_days": 90}  # fmt: skip
+    # Without a default the control-node role keeps the retention, and the agent is given none to set.
+    assert all("retention_in_days" not in entry for entry in
+               awslogs_unified_agent_config(streams)["logs"]["logs_collected"]["files"]["collect_list"])  # fmt: skip
     assert config["logs"]["force_flush_interval"] == 10
     assert awslogs_unified_agent_notes(streams) == [
         "awslogs_streams[web].buffer_duration: the unified agent has one force_flush_interval for every file; "
