@@ -23,7 +23,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
-
 from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_policy import awslogs_iam_policy
 from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_streams import (
     DATETIME_FORMAT_PATTERN,
@@ -122,9 +121,12 @@ def awslogs_eb_driver_notes(streams: Iterable[Mapping], ecs: bool = False) -> li
                 f"{label}.log_stream_name: the driver has no placeholders; "
                 f"{stream.get('log_stream_name', DEFAULT_LOG_STREAM_NAME)!r} becomes the container's id"
             )
-        notes.extend(f"{label}.{key}: not carried over to the driver: {why}" for key, why in DRIVER_NO_EQUIVALENT.items()
-                     if key in stream and not (key == "datetime_format"
-                                               and stream.get("multi_line_start_pattern") == DATETIME_FORMAT_PATTERN))  # fmt: skip
+        joined = stream.get("multi_line_start_pattern") == DATETIME_FORMAT_PATTERN
+        notes.extend(
+            f"{label}.{key}: not carried over to the driver: {why}"
+            for key, why in DRIVER_NO_EQUIVALENT.items()
+            if key in stream and not (key == "datetime_format" and joined)
+        )
     return notes
 
 
@@ -171,6 +173,8 @@ def awslogs_eb_compose(text: str, streams: Iterable[Mapping], region: str) -> st
         changed = True
     if not changed:
         return text
+    # A document start marker the file had is kept (ruamel writes one only when asked).
+    yaml.explicit_start = text.lstrip().startswith("---")
     out = io.StringIO()
     yaml.dump(document, out)
     return out.getvalue()
@@ -221,7 +225,6 @@ def awslogs_eb_policy(
             ]
         )
     return policy
-
 
 
 def awslogs_eb_unmarked(paths: Iterable[str], marker: str) -> list[str]:

@@ -23,7 +23,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
-
 from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_streams import (
     DATETIME_FORMAT_PATTERN,
     DEFAULT_LOG_STREAM_NAME,
@@ -218,7 +217,6 @@ def awslogs_unified_agent_config(
     if interval:
         logs["force_flush_interval"] = interval
     return {"logs": logs}
-
 
 
 class FilterModule:

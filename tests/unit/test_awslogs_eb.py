@@ -11,8 +11,8 @@ import yaml
 from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_eb import (
     BundleError,
     awslogs_eb_compose,
-    awslogs_eb_driver_notes,
     awslogs_eb_dockerrun,
+    awslogs_eb_driver_notes,
     awslogs_eb_policy,
     awslogs_eb_unmarked,
     first_line_pattern,

@@ -110,8 +110,10 @@ def test_every_option_without_an_equivalent_is_named_by_stream_and_key():
     [
         (
             # The awslogs agent reads the first line and stamps the second with the previous event's time.
-            {"datetime_format": "%Y-%m-%dT%H:%M:%S%z",
-             "sample_line": ["2026-11-24T10:00:00+0900 start", "2026-11-24T10:00:00+09:00 start"]},
+            {
+                "datetime_format": "%Y-%m-%dT%H:%M:%S%z",
+                "sample_line": ["2026-11-24T10:00:00+0900 start", "2026-11-24T10:00:00+09:00 start"],
+            },
             "sample_line '2026-11-24T10:00:00+09:00 start' has an offset with a colon",
         ),
         ({"datetime_format": "%j %H:%M:%S"}, "uses %j, which the unified agent's timestamp parser does not know"),

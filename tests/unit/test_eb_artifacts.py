@@ -59,8 +59,8 @@ def al2023(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str], di
 
 def test_al2023_check_mode_shows_every_file_as_a_diff(al2023):
     bundle, check, _ = al2023
-    for name in (".ebextensions/awslogs-ops-cloudwatch-agent.config", *(f"{h}/99-awslogs-ops-cloudwatch-agent.sh"
-                                                                         for h in HOOKS), "docker-compose.yml"):  # fmt: skip
+    hooks = [f"{hook}/99-awslogs-ops-cloudwatch-agent.sh" for hook in HOOKS]
+    for name in (".ebextensions/awslogs-ops-cloudwatch-agent.config", *hooks, "docker-compose.yml"):
         assert f"+++ after: {bundle / name}" in check.stdout
     assert f"+++ after: {bundle}.instance-profile-policy.json" in check.stdout
     # What the unified agent and Docker's driver do not carry over is in the play's output.
@@ -104,15 +104,14 @@ def test_al2023_policy_beside_the_bundle_names_exactly_the_groups(al2023):
 def role_logs_conf(tmp_path: Path) -> str:
     """logs.conf as the awslogs role writes it (its template, through Ansible) for the sample's list."""
     playbook = tmp_path / "render.yml"
-    playbook.write_text(
-        yaml.safe_dump([{
-            "hosts": "localhost", "connection": "local", "gather_facts": False,
-            "tasks": [{"ansible.builtin.template": {
-                "src": str(PROJECT_DIR / "roles" / "awslogs" / "templates" / "logs.conf.j2"),
-                "dest": str(tmp_path / "logs.conf"), "mode": "0600"},
-                "vars": {"_awslogs_instance_id": "", "awslogs_stream_defaults": {}}}],
-        }])  # fmt: skip
-    )
+    template = {
+        "src": str(PROJECT_DIR / "roles" / "awslogs" / "templates" / "logs.conf.j2"),
+        "dest": str(tmp_path / "logs.conf"),
+        "mode": "0600",
+    }
+    task = {"ansible.builtin.template": template, "vars": {"_awslogs_instance_id": "", "awslogs_stream_defaults": {}}}
+    play = {"hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [task]}
+    playbook.write_text(yaml.safe_dump([play]))
     env = {key: value for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "AWS_"))}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     subprocess.run(["ansible-playbook", str(playbook), "-e", f"@{SAMPLE_STREAMS}"], cwd=PROJECT_DIR, env=env,
@@ -126,7 +125,7 @@ def test_al2_ebextension_holds_the_roles_logs_conf_byte_for_byte(al2023, tmp_pat
     assert changed(write_artifacts(bundle, "-e", "awslogs_eb_platform=al2")) == 0
     config = yaml.safe_load((bundle / ".ebextensions" / "log-streaming.config").read_text())
     assert config["files"]["/etc/awslogs/config/logs.conf"]["content"] == role_logs_conf(tmp_path)
-    assert "region = `{\"Ref\": \"AWS::Region\"}`" in config["files"]["/etc/awslogs/awscli.conf"]["content"]
+    assert 'region = `{"Ref": "AWS::Region"}`' in config["files"]["/etc/awslogs/awscli.conf"]["content"]
     assert config["packages"] == {"yum": {"awslogs": []}}
     assert [c["command"] for c in config["commands"].values()] == [
         "systemctl enable awslogsd",

@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from tests.bench import docker_driver, endpoint
-from tests.bench.engine import ensure_engine
 from tests.bench.eb_bundle import changed, copy_sample, write_artifacts
+from tests.bench.engine import ensure_engine
 from tests.bench.image import ensure_image, image_name
 from tests.bench.logs import logs_client, wait_for_messages
 
