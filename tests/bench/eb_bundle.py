@@ -24,13 +24,20 @@ def copy_sample(directory: Path) -> Path:
     return bundle
 
 
-def write_artifacts(bundle: Path, *args: str, account: str = ACCOUNT) -> subprocess.CompletedProcess[str]:
-    """ansible-playbook playbooks/eb_artifacts.yml with the sample's stream list, on ``bundle``."""
+def ansible_env() -> dict[str, str]:
+    """ansible-playbook of this virtualenv, without the caller's Ansible, AWS and molecule settings."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "AWS_", "MOLECULE_"))}
     env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", ANSIBLE_NOCOLOR="1")
+    return env
+
+
+def write_artifacts(bundle: Path, *args: str, account: str = ACCOUNT) -> subprocess.CompletedProcess[str]:
+    """ansible-playbook playbooks/eb_artifacts.yml with the sample's stream list, on ``bundle``."""
     argv = ["ansible-playbook", "playbooks/eb_artifacts.yml", "-e", f"@{SAMPLE_STREAMS}",
             "-e", f"awslogs_eb_app_dir={bundle}", "-e", f"awslogs_eb_account_id={account}", *args]  # fmt: skip
-    return subprocess.run(argv, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=180, check=False)
+    return subprocess.run(
+        argv, cwd=PROJECT_DIR, env=ansible_env(), capture_output=True, text=True, timeout=180, check=False
+    )
 
 
 def changed(done: subprocess.CompletedProcess[str]) -> int:

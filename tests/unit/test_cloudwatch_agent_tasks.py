@@ -4,13 +4,12 @@ changes. No AL2023 image and no agent binary are on the bench (docs/agent.md, pl
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.bench.eb_bundle import ansible_env
 from tests.bench.process import PROJECT_DIR
 
 CONFIG = Path("/opt/aws/amazon-cloudwatch-agent/etc/awslogs-ops.json")
@@ -27,10 +26,10 @@ PLAY = """\
 
 def run_role(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "play.yml").write_text(PLAY)
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "AWS_"))}
-    env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", ANSIBLE_NOCOLOR="1")
     argv = ["ansible-playbook", str(tmp_path / "play.yml"), "-e", "@inventory/group_vars/all/awslogs.yml", *args]
-    return subprocess.run(argv, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        argv, cwd=PROJECT_DIR, env=ansible_env(), capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 @pytest.fixture(scope="module", autouse=True)

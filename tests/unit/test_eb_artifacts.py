@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -14,7 +13,15 @@ import pytest
 import yaml
 from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_unified_agent import awslogs_unified_agent_config
 
-from tests.bench.eb_bundle import ACCOUNT, SAMPLE_BUNDLE, SAMPLE_STREAMS, changed, copy_sample, write_artifacts
+from tests.bench.eb_bundle import (
+    ACCOUNT,
+    SAMPLE_BUNDLE,
+    SAMPLE_STREAMS,
+    ansible_env,
+    changed,
+    copy_sample,
+    write_artifacts,
+)
 from tests.bench.process import PROJECT_DIR
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "amazon-cloudwatch-agent.schema.json").read_text())
@@ -112,9 +119,7 @@ def role_logs_conf(tmp_path: Path) -> str:
     task = {"ansible.builtin.template": template, "vars": {"_awslogs_instance_id": "", "awslogs_stream_defaults": {}}}
     play = {"hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [task]}
     playbook.write_text(yaml.safe_dump([play]))
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "AWS_"))}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    subprocess.run(["ansible-playbook", str(playbook), "-e", f"@{SAMPLE_STREAMS}"], cwd=PROJECT_DIR, env=env,
+    subprocess.run(["ansible-playbook", str(playbook), "-e", f"@{SAMPLE_STREAMS}"], cwd=PROJECT_DIR, env=ansible_env(),
                    check=True, capture_output=True, timeout=120)  # fmt: skip
     return (tmp_path / "logs.conf").read_text()
 
