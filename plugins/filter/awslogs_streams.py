@@ -56,7 +56,11 @@ AGENT_OPTIONS = (
 CONTROL_NODE_OPTIONS = ("retention_in_days", "kms_key_id", "tags", "state")
 CHECK_ONLY_OPTIONS = ("sample_line", "allow_sensitive", "allow_writable_dir")
 HOST_OPTIONS = ("logrotate",)
-KNOWN_KEYS = frozenset(("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS, *CHECK_ONLY_OPTIONS, *HOST_OPTIONS))
+# The service (docker-compose.yml) or container (Dockerrun.aws.json) whose output goes to the stream's group.
+CONTAINER_OPTIONS = ("container",)
+KNOWN_KEYS = frozenset(
+    ("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS, *CHECK_ONLY_OPTIONS, *HOST_OPTIONS, *CONTAINER_OPTIONS)
+)
 
 DEFAULT_LOG_STREAM_NAME = "{instance_id}"
 PLACEHOLDERS = frozenset(("{instance_id}", "{hostname}", "{ip_address}"))
@@ -111,6 +115,8 @@ SENSITIVE_NAMES = (".pip-environment",)
 
 # Every pattern is used with fullmatch: `$` would also accept a trailing newline.
 STREAM_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+# A Compose service name; an ECS container name is 1-255 of letters, digits, _ and -.
+CONTAINER_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,254}")
 REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 ENDPOINT_URL_RE = re.compile(r"https?://[^/\s]+(/\S*)?")
 IAM_ROLE_NAME_RE = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
@@ -632,6 +638,15 @@ def _check_tags(stream: Mapping) -> list[str]:
     return []
 
 
+def _check_container(stream: Mapping) -> list[str]:
+    if "container" in stream and not CONTAINER_NAME_RE.fullmatch(str(stream["container"])):
+        return [
+            f"container must name a Compose service or an ECS container (1-255 of letters, digits and ._-, "
+            f"starting with a letter or digit), got {stream['container']!r}"
+        ]
+    return []
+
+
 def _check_unknown(stream: Mapping) -> list[str]:
     unknown = sorted(set(stream) - KNOWN_KEYS)
     if unknown:
@@ -658,6 +673,7 @@ STREAM_CHECKS = (
     _check_retention,
     _check_tags,
     _check_allow,
+    _check_container,
     _check_unknown,
 )
 
