@@ -25,6 +25,8 @@ def _imds(args: argparse.Namespace) -> list[str]:
     if args.action == "start":
         return [imds.start(args.port, args.instance_id, drop_token_response=args.drop_token_response)]
     return [imds.stop(args.port)]
+
+
 def _git_server(args: argparse.Namespace) -> list[str]:
     return [git_server.start(args.port) if args.action == "start" else git_server.stop(args.port)]
 
