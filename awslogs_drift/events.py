@@ -206,8 +206,18 @@ def _ok(result: RunResult, hidden: _HiddenChanges, data: Mapping[str, Any], hand
     if res.get("changed"):
         result.changes.append(_change(data, res, handler))
         hidden.shown(data)
-    elif "censored" in res and "changed" not in res:
+    elif "censored" in res and "changed" not in res and _may_change(data):
         hidden.candidate(data, handler)
+
+
+# Actions that run on the controller and never report a change of their own: a censored
+# result of one is not a hidden change, whatever the recap's count says.
+NEVER_CHANGES = frozenset(("set_fact", "include_vars", "assert"))
+
+
+def _may_change(data: Mapping[str, Any]) -> bool:
+    action = str(data.get("resolved_action") or data.get("task_action") or "")
+    return action.rsplit(".", 1)[-1] not in NEVER_CHANGES
 
 
 class _HiddenChanges:

@@ -191,3 +191,9 @@ def test_a_recorded_check_counts_the_censored_loop_and_the_censored_task() -> No
     assert all(c.detail["censored"] == "the task has no_log: its diff is not shown" for c in run.drift)
     _, events = recorded("censored/local_check")
     assert "S3CRET" not in str(events) + str(run)
+
+
+def test_a_censored_set_fact_is_never_counted_as_a_hidden_change() -> None:
+    events = _censored_run(("h", "a"), ("h", "b"), changed=2)
+    events[1]["event_data"]["resolved_action"] = "ansible.builtin.set_fact"
+    assert [c.task for c in parse_events(events).drift] == ["Task b"]
