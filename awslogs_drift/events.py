@@ -261,7 +261,7 @@ class _HiddenChanges:
         and nothing tells which, every one of them is reported: drift is never hidden.
         """
         found: list[TaskChange] = []
-        for host in dict.fromkeys(str(data.get("host", "")) for data, _ in self._candidates):
+        for host in dict.fromkeys(str(data.get("host", "")) for data, _handler in self._candidates):
             mine = [(data, handler) for data, handler in self._candidates if str(data.get("host", "")) == host]
             hidden = int(changed_per_host.get(host, 0)) - self._shown.get(host, 0)
             known = [entry for entry in mine if self._key(entry[0]) in self._items]

@@ -436,7 +436,8 @@ def _extension() -> ModuleType:
     """The agent extension the role ships (roles/awslogs/files): times are read its way."""
     path = Path(__file__).resolve().parents[2] / "roles" / "awslogs" / "files" / "awslogs_ops_cwlogs.py"
     spec = importlib.util.spec_from_file_location("awslogs_ops_cwlogs", path)
-    assert spec and spec.loader
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load the agent extension from {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

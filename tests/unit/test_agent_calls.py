@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import awscli  # noqa: F401 - cwlogs imports botocore through awscli
+import awscli  # noqa: F401 - cwlogs imports botocore through awscli  # pylint: disable=unused-import
 import botocore.session
 import cwlogs
 from awslogs_policy import AGENT_ACTIONS

@@ -13,7 +13,7 @@ def test_each_shown_file_reads_its_format_and_zone_from_the_demo_hosts_stream_li
 
 def test_the_line_time_keeps_its_offset_its_zone_and_its_milliseconds():
     formats = _datetime_formats()
-    access_format, _ = formats["/var/log/nginx/access.log"]
+    access_format = formats["/var/log/nginx/access.log"][0]
     for offset in ("+09:00", "+0900"):
         access = f'127.0.0.1 - - [2026-11-24T20:11:11{offset}] "GET /h6 HTTP/1.1" 200'
         assert line_time_ms(access_format, access) == 1795518671000

@@ -147,7 +147,7 @@ def _censored_run(*tasks: tuple[str, str], changed: int, items: list[dict] | Non
     for host, uuid in tasks:
         data = {"host": host, "task": f"Task {uuid}", "task_uuid": uuid, "res": dict(CENSORED)}
         events.append({"event": "runner_on_ok", "event_data": data})
-    hosts = {host for host, _ in tasks}
+    hosts = {host for host, _uuid in tasks}
     events.append(
         {"event": "playbook_on_stats", "event_data": {"ok": dict.fromkeys(hosts, 2), "changed": {"h": changed}}}
     )
@@ -189,7 +189,7 @@ def test_a_recorded_check_counts_the_censored_loop_and_the_censored_task() -> No
         ("Write one secret", False, None, None),
     ]
     assert all(c.detail["censored"] == "the task has no_log: its diff is not shown" for c in run.drift)
-    _, events = recorded("censored/local_check")
+    events = recorded("censored/local_check")[1]
     assert "S3CRET" not in str(events) + str(run)
 
 

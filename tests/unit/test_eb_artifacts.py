@@ -65,7 +65,7 @@ def al2023(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str], di
 
 
 def test_al2023_check_mode_shows_every_file_as_a_diff(al2023):
-    bundle, check, _ = al2023
+    bundle, check, _third = al2023
     hooks = [f"{hook}/99-awslogs-ops-cloudwatch-agent.sh" for hook in HOOKS]
     for name in (".ebextensions/awslogs-ops-cloudwatch-agent.config", *hooks, "docker-compose.yml"):
         assert f"+++ after: {bundle / name}" in check.stdout
@@ -75,7 +75,7 @@ def test_al2023_check_mode_shows_every_file_as_a_diff(al2023):
 
 
 def test_al2023_second_run_changes_nothing_and_the_users_files_stay(al2023):
-    bundle, _, _ = al2023
+    bundle = al2023[0]
     after = tree(bundle)
     assert changed(write_artifacts(bundle)) == 0
     assert tree(bundle) == after
@@ -83,7 +83,7 @@ def test_al2023_second_run_changes_nothing_and_the_users_files_stay(al2023):
 
 
 def test_al2023_ebextension_carries_the_schema_valid_agent_json_and_append_config(al2023):
-    bundle, _, _ = al2023
+    bundle = al2023[0]
     config = yaml.safe_load((bundle / ".ebextensions" / "awslogs-ops-cloudwatch-agent.config").read_text())
     agent_json = json.loads(config["files"][AGENT_JSON]["content"])
     jsonschema.Draft4Validator(SCHEMA).validate(agent_json)
@@ -101,7 +101,7 @@ def test_al2023_ebextension_carries_the_schema_valid_agent_json_and_append_confi
 
 
 def test_al2023_policy_beside_the_bundle_names_exactly_the_groups(al2023):
-    bundle, _, _ = al2023
+    bundle = al2023[0]
     policy = json.loads((bundle.parent / f"{bundle.name}.instance-profile-policy.json").read_text())
     groups = sorted({stream["log_group_name"] for stream in STREAMS})
     prefix = f"arn:aws:logs:ap-northeast-2:{ACCOUNT}:log-group:"
@@ -125,7 +125,7 @@ def role_logs_conf(tmp_path: Path) -> str:
 
 
 def test_al2_ebextension_holds_the_roles_logs_conf_byte_for_byte(al2023, tmp_path):
-    bundle, _, _ = al2023
+    bundle = al2023[0]
     assert changed(write_artifacts(bundle, "-e", "awslogs_eb_platform=al2")) > 0
     assert changed(write_artifacts(bundle, "-e", "awslogs_eb_platform=al2")) == 0
     config = yaml.safe_load((bundle / ".ebextensions" / "log-streaming.config").read_text())

@@ -57,9 +57,9 @@ def test_a_restart_under_load_resends_nothing_on_any_platform(logs):
     # The three hosts at once: the wait is the agent's buffer, not the CPU.
     with ThreadPoolExecutor(len(PLATFORMS)) as pool:
         results = dict(zip(PLATFORMS, pool.map(lambda name: _restart_under_load(logs, name), PLATFORMS), strict=True))
-    for name, (tally, _) in results.items():
+    for name, (tally, _seqs) in results.items():
         print(f"\n{name}: restart under load at {RATE} lines/s: {tally.as_row()}", flush=True)
     assert {name: (t.lost, t.duplicated, late) for name, (t, late) in results.items()} == {
         name: (0, 0, 0) for name in PLATFORMS
     }
-    assert all(tally.written > RATE * RESTART_AT_S for tally, _ in results.values())
+    assert all(tally.written > RATE * RESTART_AT_S for tally, _seqs in results.values())

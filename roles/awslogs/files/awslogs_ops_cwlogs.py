@@ -345,7 +345,7 @@ def apply():
 
 def awscli_initialize(cli):
     """The AWS CLI's plugin entry point: extend cwlogs when it fits, then register its commands."""
-    cwlogs, _ = _modules()
+    cwlogs = _modules()[0]
 
     problems = apply()
     if problems:

@@ -35,7 +35,7 @@ def unified_state_text(path, offset):
 
 def source_id(section, path, fingerprint_lines):
     """The agent's key of a file: md5 of the section name and lines N(-M), None until the file has them."""
-    first, _, last = str(fingerprint_lines or "1").partition("-")
+    first, _dash, last = str(fingerprint_lines or "1").partition("-")
     first, last = int(first), int(last or first)
     picked = []
     with open(path, "rb") as handle:
