@@ -40,7 +40,8 @@ def errors(host_vars: dict[str, Any], extra_vars: dict[str, Any] | None = None) 
         merged["awslogs_log_file"],
     )
     found += STREAMS.awslogs_setting_errors({name: merged[name] for name in CHECKED_SETTINGS})
-    if merged["awslogs_agent_patch"] and "awscli-cwlogs==1.4.6" not in merged["awslogs_pip_packages"]:
+    pins = merged["awslogs_pip_packages"]
+    if merged["awslogs_agent_patch"] and pins and "awscli-cwlogs==1.4.6" not in pins:
         found.append("awslogs_pip_packages must pin awscli-cwlogs==1.4.6 while awslogs_agent_patch is true")
     return found
 

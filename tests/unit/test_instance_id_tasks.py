@@ -172,7 +172,8 @@ def test_no_bench_host_can_fall_through_to_the_real_metadata_address() -> None:
     hosts.update(_inventory_hosts(demo, "inventory/demo.yml"))
     assert len(hosts) >= 9
     for name, host_vars in hosts.items():
-        literal = bool(host_vars.get("awslogs_instance_id"))
+        # A pull host writes its literal id into its own settings file (molecule/pull/converge.yml).
+        literal = bool(host_vars.get("awslogs_instance_id") or host_vars.get("pull_bench_instance_id"))
         local = str(host_vars.get("awslogs_imds_endpoint", "")).startswith("http://127.0.0.1:")
         assert literal or local or host_vars.get("awslogs_ec2_metadata") == "never", name
     # The bench commands that write their hosts' variables in Python (drift cost, faults) give a literal id too.
