@@ -76,6 +76,8 @@ import contextlib
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.awslogs_ops.awslogs.plugins.module_utils.awslogs_log_groups import after as wanted_group
+from ansible_collections.awslogs_ops.awslogs.plugins.module_utils.awslogs_log_groups import describe
 
 with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
     import botocore
@@ -85,38 +87,6 @@ RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
     731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
-
-
-def describe(client, name):
-    """The group as {name, exists, retention_in_days, kms_key_id, tags}."""
-    paginator = client.get_paginator("describe_log_groups")
-    for page in paginator.paginate(logGroupNamePrefix=name):
-        for group in page.get("logGroups", []):
-            if group["logGroupName"] == name:
-                tags = client.list_tags_log_group(aws_retry=True, logGroupName=name).get("tags", {})
-                return {
-                    "name": name,
-                    "exists": True,
-                    "retention_in_days": group.get("retentionInDays"),
-                    "kms_key_id": group.get("kmsKeyId"),
-                    "tags": tags,
-                }
-    return {"name": name, "exists": False, "retention_in_days": None, "kms_key_id": None, "tags": {}}
-
-
-def wanted(module, before):
-    params = module.params
-    if params["state"] == "absent":
-        return {"name": before["name"], "exists": False, "retention_in_days": None, "kms_key_id": None, "tags": {}}
-    after = dict(before, exists=True, tags=dict(before["tags"]))
-    if params["retention_in_days"] is not None:
-        after["retention_in_days"] = params["retention_in_days"]
-    if params["kms_key_id"]:
-        after["kms_key_id"] = params["kms_key_id"]
-    if params["tags"] is not None:
-        desired = {str(k): str(v) for k, v in params["tags"].items()}
-        after["tags"] = desired if params["purge_tags"] else {**after["tags"], **desired}
-    return after
 
 
 def apply(client, before, after):
@@ -167,10 +137,13 @@ def main():
     aws_errors = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
     client = module.client("logs", retry_decorator=AWSRetry.jittered_backoff())
     try:
-        before = describe(client, name)
+        before = describe(client, [name])[name]
     except aws_errors as exc:
         module.fail_json_aws(exc, msg=f"log group {name}: cannot read it")
-    after = wanted(module, before)
+    params = module.params
+    after = wanted_group(
+        before, params["state"], params["retention_in_days"], params["kms_key_id"], params["tags"], params["purge_tags"]
+    )
     if not before["exists"] and not after["exists"]:
         after = before
     changed = before != after

@@ -32,8 +32,8 @@ def role_defaults() -> dict[str, Any]:
 
 
 def role_pip_pins(python: str) -> list[str]:
-    """The role's pins for the virtualenv of this Python version (roles/awslogs/vars/pip_pins.yml)."""
-    table = yaml.safe_load((PROJECT_DIR / "roles" / "awslogs" / "vars" / "pip_pins.yml").read_text())
+    """The role's pins for the virtualenv of this Python version (__awslogs_pip_pins in roles/awslogs/vars/main.yml)."""
+    table = yaml.safe_load((PROJECT_DIR / "roles" / "awslogs" / "vars" / "main.yml").read_text())
     return table["__awslogs_pip_pins"][python]
 
 

@@ -1,13 +1,16 @@
 """The pip method's pins: one complete, exact set per interpreter, chosen by the host's Python.
 
-The table (roles/awslogs/vars/pip_pins.yml) is checked for its shape here; the
-role's choice from it runs for real (tasks/pins.yml with ansible-playbook on
+The table (__awslogs_pip_pins in roles/awslogs/vars/main.yml) is checked for its shape here; the
+role's choice from it runs for real (the host probe's version read of the
+interpreter, then tasks/pins.yml and the role's vars with ansible-playbook on
 this machine); that each set installs and ships on its interpreter is the
 platforms scenario's job.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -17,7 +20,7 @@ import pytest
 import yaml
 
 ROLE = Path(__file__).resolve().parents[2] / "roles" / "awslogs"
-PINS = yaml.safe_load((ROLE / "vars" / "pip_pins.yml").read_text())["__awslogs_pip_pins"]
+PINS = yaml.safe_load((ROLE / "vars" / "main.yml").read_text())["__awslogs_pip_pins"]
 
 
 def test_every_supported_interpreter_has_its_set():
@@ -43,21 +46,29 @@ PLAY = """\
 - name: Choose the pins the way the awslogs role does
   hosts: all
   gather_facts: false
-  vars:
-    _awslogs_install_method: pip
   tasks:
     - name: Choose them
       ansible.builtin.include_role:
         name: awslogs_pins
         tasks_from: pins.yml
+        public: true
     - name: Show them
       ansible.builtin.debug:
         msg: "pins {{ _awslogs_pip_packages | join(' ') }}"
 """
 
 
+def _probe_version(python: str) -> dict:
+    """What the role's host probe says of that interpreter (roles/awslogs/files/awslogs_host_probe.py)."""
+    spec = importlib.util.spec_from_file_location("awslogs_host_probe", ROLE / "files" / "awslogs_host_probe.py")
+    assert spec and spec.loader
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
+    return probe.python_version(python)
+
+
 def choose(tmp_path: Path, **variables: str | list[str]) -> subprocess.CompletedProcess:
-    # The role's tasks and vars (not its defaults or spec): include_vars finds vars/pip_pins.yml as in the role.
+    # The role's tasks and vars (not its defaults or spec): its vars/main.yml holds the table, as in the role.
     role = tmp_path / "roles" / "awslogs_pins"
     if not role.exists():
         role.mkdir(parents=True)
@@ -67,6 +78,7 @@ def choose(tmp_path: Path, **variables: str | list[str]) -> subprocess.Completed
     env = {key: value for key, value in os.environ.items() if not key.startswith("ANSIBLE_")}
     env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_ROLES_PATH=str(tmp_path / "roles"))
     extra = {"awslogs_venv_python": sys.executable, "awslogs_pip_packages": [], **variables}
+    extra.update(awslogs_install_method="pip", _awslogs_probe={"stdout": json.dumps({"venv_python": _probe_version(str(extra["awslogs_venv_python"]))})})
     return subprocess.run(
         [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local",
          "-e", yaml.safe_dump(extra, default_flow_style=True), "-e", f"ansible_python_interpreter={sys.executable}",
