@@ -34,7 +34,7 @@ def describe(client, names, tagged=None):
     Tags are read (one call a group) for the groups in ``tagged``; None reads them for every group.
     """
     wanted = set(names)
-    prefix = os.path.commonprefix(sorted(wanted))
+    prefix = os.path.commonprefix(sorted(wanted))  # noqa: RUF071 - a string prefix, as logGroupNamePrefix is
     found = {}
     paginator = client.get_paginator("describe_log_groups")
     for page in paginator.paginate(**({"logGroupNamePrefix": prefix} if prefix else {})):
@@ -45,7 +45,7 @@ def describe(client, names, tagged=None):
     return {name: found.get(name, absent(name)) for name in names}
 
 
-def after(before, state, retention_in_days=None, kms_key_id=None, tags=None, purge_tags=False):
+def after(before, state, *, retention_in_days=None, kms_key_id=None, tags=None, purge_tags=False):
     """The group once it is as asked: absent, or present with the retention, key and tags given (None: as it is)."""
     if state == "absent":
         return absent(before["name"])

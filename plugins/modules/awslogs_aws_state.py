@@ -148,7 +148,10 @@ def _log_groups(logs, specs, purge_tags):
         before = found[spec["name"]]
         state = spec.get("state") or "present"
         retention = spec.get("retention_in_days") if state == "present" else None
-        after = wanted_group(before, state, retention, spec.get("kms_key_id"), spec.get("tags"), purge_tags)
+        after = wanted_group(
+            before, state, retention_in_days=retention, kms_key_id=spec.get("kms_key_id"), tags=spec.get("tags"),
+            purge_tags=purge_tags,
+        )  # fmt: skip
         if not before["exists"] and not after["exists"]:
             after = before
         groups.append({"name": spec["name"], "before": before, "after": after, "changed": before != after})

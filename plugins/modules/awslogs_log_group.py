@@ -142,7 +142,12 @@ def main():
         module.fail_json_aws(exc, msg=f"log group {name}: cannot read it")
     params = module.params
     after = wanted_group(
-        before, params["state"], params["retention_in_days"], params["kms_key_id"], params["tags"], params["purge_tags"]
+        before,
+        params["state"],
+        retention_in_days=params["retention_in_days"],
+        kms_key_id=params["kms_key_id"],
+        tags=params["tags"],
+        purge_tags=params["purge_tags"],
     )
     if not before["exists"] and not after["exists"]:
         after = before

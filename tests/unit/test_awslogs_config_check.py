@@ -1,5 +1,6 @@
 """Unit tests of the check of the new configuration, run on the host before it replaces the old one."""
 
+import hashlib
 import importlib.util
 import io
 import json
@@ -120,3 +121,27 @@ def test_the_host_probe_asks_the_agents_interpreter_for_its_cwlogs_and_says_none
     assert answer["cwlogs_push"] == {"cwlogs": "1.4.6"}
     without_agent = host_probe.probe(str(tmp_path), marker, [], str(tmp_path / "none"), "print(1)")
     assert without_agent["cwlogs_push"] is None
+
+
+def test_the_host_probe_reads_checksums_as_find_does_and_skips_links(tmp_path):
+    (tmp_path / "awslogs-web").write_text("policy\n")
+    (tmp_path / "awslogs-web").chmod(0o640)
+    (tmp_path / "other").write_text("")
+    (tmp_path / "awslogs-link").symlink_to(tmp_path / "other")
+    (found,) = host_probe.checksums([str(tmp_path), str(tmp_path / "missing")], ["awslogs-*"])
+    assert found["path"] == str(tmp_path / "awslogs-web")
+    assert found["checksum"] == hashlib.sha1(b"policy\n").hexdigest()
+    assert found["mode"] == "0640"
+
+
+def test_the_host_probe_reads_the_version_of_an_interpreter_or_says_why_not(tmp_path):
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert host_probe.python_version(sys.executable) == {"version": here, "error": ""}
+    missing = host_probe.python_version(str(tmp_path / "python3.99"))
+    assert missing["version"] is None
+    assert "No such file" in missing["error"]
+    assert host_probe.python_version(None) is None
+
+
+def test_the_host_probe_says_a_unit_systemd_does_not_know_is_neither_enabled_nor_active():
+    assert host_probe.service_state("awslogs-ops-no-such-unit") == {"enabled": False, "active": False}

@@ -78,7 +78,8 @@ def choose(tmp_path: Path, **variables: str | list[str]) -> subprocess.Completed
     env = {key: value for key, value in os.environ.items() if not key.startswith("ANSIBLE_")}
     env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_ROLES_PATH=str(tmp_path / "roles"))
     extra = {"awslogs_venv_python": sys.executable, "awslogs_pip_packages": [], **variables}
-    extra.update(awslogs_install_method="pip", _awslogs_probe={"stdout": json.dumps({"venv_python": _probe_version(str(extra["awslogs_venv_python"]))})})
+    probed = {"venv_python": _probe_version(str(extra["awslogs_venv_python"]))}
+    extra.update(awslogs_install_method="pip", _awslogs_probe={"stdout": json.dumps(probed)})
     return subprocess.run(
         [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local",
          "-e", yaml.safe_dump(extra, default_flow_style=True), "-e", f"ansible_python_interpreter={sys.executable}",

@@ -6,8 +6,8 @@ The agent's interpreter (AGENT_COMMAND's shebang), per stream in a child process
 extension the new configuration names (SOURCE, the role's awslogs_ops_cwlogs.py; empty when it is off),
 builds its StreamConfig from logs.conf as the agent loads it, then for each sample line (and one line of
 this check's own) runs the agent's multi-line start test (FileEventsReader._is_new_entry), its decoding
-(LogEvent, the stream's encoding) and its DateTimeParser. A child still running SECONDS after it has
-imported the agent is killed:
+(LogEvent, the stream's encoding) and its DateTimeParser. A child that has spent SECONDS of CPU time
+on the lines after it imported the agent is killed (CPU time, not the clock: a busy host is no stall):
 a pattern that backtracks catastrophically on a sample stops this run, not the agent's reader later.
 Exit 1 with one message per problem; a host without the agent yet (check mode) is said on stdout.
 Python 2.7 or 3.
@@ -20,6 +20,8 @@ import sys
 import time
 
 SECONDS = 3.0
+# A child that gets so little CPU that it is still running after this long is reported too.
+WALL_SECONDS = 120.0
 CHILD = r"""
 import io, json, os, shutil, sys, tempfile, threading, types
 import awscli  # cwlogs needs the botocore awscli vendors
@@ -65,6 +67,16 @@ def interpreter(agent_command):
     return shebang[2:].split() if shebang.startswith("#!") else None
 
 
+def cpu_seconds(pid):
+    """The user and system CPU time a running process has used (Linux /proc; 0 once it is gone)."""
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / float(os.sysconf("SC_CLK_TCK"))
+    except (IOError, OSError, ValueError, IndexError):
+        return 0.0
+
+
 def run_stream(argv, logs_conf, extension, stream):
     item = {
         "logs_conf": logs_conf,
@@ -78,14 +90,15 @@ def run_stream(argv, logs_conf, extension, stream):
     child.stdin.write(json.dumps(item).encode("utf-8"))
     child.stdin.close()
     child.stdout.readline()  # the agent is imported and the stream built: the clock starts
-    deadline = time.time() + SECONDS
-    while child.poll() is None and time.time() < deadline:
+    started = cpu_seconds(child.pid)
+    deadline = time.time() + WALL_SECONDS
+    while child.poll() is None and cpu_seconds(child.pid) - started < SECONDS and time.time() < deadline:
         time.sleep(0.05)
     if child.poll() is None:
         child.kill()
         child.wait()
         return [
-            "[%s] the agent's code took more than %.0f s on a sample line (a multi_line_start_pattern or "
+            "[%s] the agent's code took more than %.0f s of CPU on a sample line (a multi_line_start_pattern or "
             "datetime_format that backtracks): its reader would stall" % (stream["name"], SECONDS)
         ]
     if child.returncode != 0:

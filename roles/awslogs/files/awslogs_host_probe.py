@@ -117,7 +117,7 @@ def service_state(name):
     return state
 
 
-def probe(
+def probe(  # noqa: PLR0917 - Python 2.7 has no keyword-only arguments
     config_dir,
     marker,
     globs,
