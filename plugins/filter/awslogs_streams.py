@@ -642,11 +642,7 @@ def awslogs_file_errors(
 
 def awslogs_sample_lines(streams: Iterable[Mapping]) -> list[dict[str, Any]]:
     """``[{'name', 'samples'}]`` of the shipped streams: what the host runs through the agent's own code."""
-    return [
-        {"name": str(stream["name"]), "samples": [samples] if isinstance(samples, str) else list(samples)}
-        for stream in model.present(streams)
-        for samples in [stream.get("sample_line", [])]
-    ]
+    return [{"name": str(stream["name"]), "samples": model.sample_lines(stream)} for stream in model.present(streams)]
 
 
 def awslogs_stream_files(streams: Iterable[Mapping]) -> list[str]:

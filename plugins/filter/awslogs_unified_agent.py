@@ -31,6 +31,7 @@ from ansible_collections.awslogs_ops.awslogs.plugins.module_utils.awslogs_stream
     option,
     present,
     resolve,
+    sample_lines,
     with_defaults,
 )
 
@@ -90,11 +91,6 @@ class UnifiedAgentError(AnsibleFilterError):
     """The stream list cannot be rendered for the unified agent; the message names each stream and key."""
 
 
-def _samples(stream: Mapping) -> list[str]:
-    samples = stream.get("sample_line", [])
-    return [samples] if isinstance(samples, str) else list(samples)
-
-
 def _stream_refusals(stream: Mapping) -> list[str]:
     refusals = []
     datetime_format = stream.get("datetime_format")
@@ -106,7 +102,7 @@ def _stream_refusals(stream: Mapping) -> list[str]:
                 f"timestamp parser does not know (it knows {' '.join(sorted(TIMESTAMP_DIRECTIVES))})"
             )
         if "%z" in datetime_format:
-            colon = [line for line in _samples(stream) if COLON_OFFSET_RE.search(line)]
+            colon = [line for line in sample_lines(stream) if COLON_OFFSET_RE.search(line)]
             if colon:
                 refusals.append(
                     f"sample_line {colon[0]!r} has an offset with a colon, and the unified agent's %z reads "

@@ -131,6 +131,12 @@ def present(streams: Iterable[Mapping]) -> list[Mapping]:
     return [stream for stream in streams if not is_absent(stream)]
 
 
+def sample_lines(stream: Mapping) -> list[str]:
+    """The stream's sample_line as a list (one line, or a list of them; none when it has none)."""
+    samples = stream.get("sample_line", [])
+    return [samples] if isinstance(samples, str) else list(samples)
+
+
 def resolve(value: str, placeholders: Mapping[str, str]) -> str:
     """``value`` with each placeholder that has a (non-empty) replacement replaced."""
     for placeholder, replacement in placeholders.items():

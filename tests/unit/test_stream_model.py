@@ -80,6 +80,12 @@ def test_option_defaults():
     assert model.option(stream(), "datetime_format") is None
 
 
+def test_sample_lines_are_a_list():
+    assert model.sample_lines(stream()) == []
+    assert model.sample_lines(stream(sample_line="one")) == ["one"]
+    assert model.sample_lines(stream(sample_line=["one", "two"])) == ["one", "two"]
+
+
 def test_placeholders_are_resolved_only_when_known():
     assert model.resolve("{instance_id}-{hostname}", {"{instance_id}": "i-0abc"}) == "i-0abc-{hostname}"
     assert model.resolve("{instance_id}", {"{instance_id}": ""}) == "{instance_id}"
