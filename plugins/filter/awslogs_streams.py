@@ -667,7 +667,7 @@ def awslogs_agent_sections(
             value = model.option(stream, key)
             if value is None:
                 continue
-            if key in ("log_group_name", "log_stream_name"):
+            if key in model.PLACEHOLDER_KEYS:
                 value = model.resolve(str(value), placeholders)
             options.append([key, str(value)])
         sections.append({"name": stream["name"], "options": options})

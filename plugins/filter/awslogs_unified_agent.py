@@ -26,6 +26,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_streams import awslogs_stream_errors
 from ansible_collections.awslogs_ops.awslogs.plugins.module_utils.awslogs_stream_model import (
     DATETIME_FORMAT_PATTERN,
+    PLACEHOLDER_KEYS,
     is_absent,
     label,
     option,
@@ -177,7 +178,7 @@ def _entry(stream: Mapping, placeholders: Mapping[str, str], default_retention: 
             value = None if default_retention is None else stream.get(key, default_retention)
         if value is None:
             continue
-        if key in ("log_group_name", "log_stream_name"):
+        if key in PLACEHOLDER_KEYS:
             value = resolve(str(value), placeholders)
         elif key == "multi_line_start_pattern" and value == DATETIME_FORMAT_PATTERN:
             value = TIMESTAMP_FORMAT_PATTERN

@@ -50,6 +50,8 @@ STATES = (PRESENT, ABSENT)
 DEFAULT_LOG_STREAM_NAME = "{instance_id}"
 # A key's value when the stream does not set it, for the keys that have one.
 OPTION_DEFAULTS = {"log_stream_name": DEFAULT_LOG_STREAM_NAME, "state": PRESENT}
+# The keys whose placeholders a renderer resolves when it knows their values (resolve()).
+PLACEHOLDER_KEYS = ("log_group_name", "log_stream_name")
 PLACEHOLDERS = frozenset(("{instance_id}", "{hostname}", "{ip_address}"))
 # Longest value of each placeholder once the agent replaces it: an instance id
 # (i- and 17 hex digits), a Linux host name (HOST_NAME_MAX), an IPv4 address.
