@@ -296,8 +296,10 @@ def group_errors(streams: Iterable[Mapping]) -> list[str]:
     """
     errors = []
     for group, members in group_streams(streams).items():
-        absent = [stream.get("name") for stream in members if is_absent(stream)]
-        shipped = [stream.get("name") for stream in members if not is_absent(stream)]
+        # By name: a name used twice (a duplicate, refused by the stream checks) is named once, its last state.
+        states = {stream.get("name"): option(stream, "state") for stream in members}
+        absent = [name for name, state in states.items() if state == ABSENT]
+        shipped = [name for name, state in states.items() if state != ABSENT]
         if absent and shipped:
             errors.append(
                 f"awslogs_streams[{absent[0]}].state: absent would delete the log group {group!r}, which "

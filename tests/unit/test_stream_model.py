@@ -199,3 +199,11 @@ def test_streams_of_one_group_must_agree_on_its_keys():
         f"awslogs_streams[a].retention_in_days: streams a, b share the log group {GROUP!r} but set "
         "retention_in_days differently (30, 7)"
     ]
+
+
+def test_a_name_used_twice_in_a_refused_group_is_named_once_with_its_last_state():
+    streams = [stream(name="a"), stream(name="b", state="absent"), stream(name="a", state="absent")]
+    assert model.group_errors(streams) == [] == model.group_errors(streams[1:])
+    streams.append(stream(name="c"))
+    assert model.group_errors(streams)[0].startswith("awslogs_streams[a].state: absent would delete")
+    assert "which stream(s) c still ship to" in model.group_errors(streams)[0]
