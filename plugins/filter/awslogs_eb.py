@@ -24,11 +24,11 @@ from typing import Any
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_policy import awslogs_iam_policy
-from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_streams import (
+from ansible_collections.awslogs_ops.awslogs.plugins.module_utils.awslogs_stream_model import (
     DATETIME_FORMAT_PATTERN,
-    DEFAULT_LOG_STREAM_NAME,
     PLACEHOLDER_RE,
-    _present,
+    option,
+    present,
 )
 
 DRIVER = "awslogs"
@@ -54,11 +54,11 @@ class BundleError(AnsibleFilterError):
 
 
 def _container_streams(streams: Iterable[Mapping]) -> list[Mapping]:
-    return [stream for stream in _present(streams) if "container" in stream]
+    return [stream for stream in present(streams) if "container" in stream]
 
 
 def _literal_stream_name(stream: Mapping) -> str | None:
-    name = str(stream.get("log_stream_name", DEFAULT_LOG_STREAM_NAME))
+    name = str(option(stream, "log_stream_name"))
     return None if PLACEHOLDER_RE.search(name) else name
 
 
@@ -119,7 +119,7 @@ def awslogs_eb_driver_notes(streams: Iterable[Mapping], ecs: bool = False) -> li
         elif _literal_stream_name(stream) is None:
             notes.append(
                 f"{label}.log_stream_name: the driver has no placeholders; "
-                f"{stream.get('log_stream_name', DEFAULT_LOG_STREAM_NAME)!r} becomes the container's id"
+                f"{option(stream, 'log_stream_name')!r} becomes the container's id"
             )
         joined = stream.get("multi_line_start_pattern") == DATETIME_FORMAT_PATTERN
         notes.extend(

@@ -17,6 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+try:
+    from ansible_collections.awslogs_ops.awslogs.plugins.module_utils.awslogs_stream_model import present
+except ImportError:  # the unit tests import the plugins from their folders
+    from awslogs_stream_model import present
+
 POLICY_DIR = "/etc/logrotate.d"
 POLICY_PREFIX = "awslogs-"
 
@@ -45,10 +50,10 @@ def awslogs_logrotate_policies(
 ) -> list[dict[str, Any]]:
     """Return ``[{'name', 'path', 'content', 'unless_policy'}]`` for the streams that rotate here."""
     policies = []
-    for stream in streams:
+    for stream in present(streams):
         wanted = stream.get("logrotate", True)
         # A sensitive path shipped on purpose (allow_sensitive) is never rotated by this package as root.
-        if wanted is False or stream.get("state", "present") == "absent" or stream.get("allow_sensitive") is True:
+        if wanted is False or stream.get("allow_sensitive") is True:
             continue
         policy = {**defaults, **(wanted if isinstance(wanted, Mapping) else {})}
         policies.append(

@@ -25,6 +25,23 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+try:
+    from ansible_collections.awslogs_ops.awslogs.plugins.module_utils.awslogs_stream_model import (
+        group_errors,
+        group_specs,
+        is_absent,
+        present_groups,
+        valid_log_group_name,
+    )
+except ImportError:  # the unit tests import the plugins from their folders
+    from awslogs_stream_model import (
+        group_errors,
+        group_specs,
+        is_absent,
+        present_groups,
+        valid_log_group_name,
+    )
+
 POLICY_VERSION = "2012-10-17"
 STATEMENT_SID = "AwslogsAgent"
 # Exactly the calls of the agent's `aws logs push` (awscli-cwlogs 1.4.6, cwlogs/push.py):
@@ -39,8 +56,6 @@ SCOPES = ("groups", "account")
 REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 ACCOUNT_RE = re.compile(r"\d{12}")
 PARTITION_RE = re.compile(r"aws(-[a-z]+)*")
-# CloudWatch Logs' own limits on a group name: no wildcard (*, ?) and no ':' can reach a Resource.
-LOG_GROUP_NAME_RE = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}")
 
 
 class PolicyInputError(ValueError):
@@ -60,14 +75,7 @@ def _check(region: str, account: str, partition: str, scope: str) -> None:
 
 def awslogs_iam_log_groups(streams: Iterable[Mapping]) -> list[str]:
     """The log groups the agent ships to: present streams only, first occurrence order, no duplicates."""
-    groups: list[str] = []
-    for stream in streams:
-        if stream.get("state", "present") == "absent":
-            continue
-        name = stream["log_group_name"]
-        if name not in groups:
-            groups.append(name)
-    return groups
+    return present_groups(streams)
 
 
 def awslogs_iam_resources(
@@ -81,9 +89,8 @@ def awslogs_iam_resources(
     streams = list(streams)
     for stream in streams:
         group = stream.get("log_group_name")
-        if stream.get("state", "present") != "absent" and not (
-            isinstance(group, str) and LOG_GROUP_NAME_RE.fullmatch(group)
-        ):
+        # CloudWatch Logs' own limits on a group name: no wildcard (*, ?) and no ':' can reach a Resource.
+        if not is_absent(stream) and not valid_log_group_name(group):
             raise PolicyInputError(
                 f"awslogs_streams[{stream.get('name')}].log_group_name must be 1-512 of [.-_/#A-Za-z0-9] "
                 f"(no wildcard), got {group!r}: it would widen the policy's resources"
@@ -111,61 +118,14 @@ def awslogs_iam_policy(
     }
 
 
-GROUP_SETTINGS = ("retention_in_days", "kms_key_id", "tags", "state")
-
-
-def _group_streams(streams: Iterable[Mapping]) -> dict[str, list[Mapping]]:
-    by_group: dict[str, list[Mapping]] = {}
-    for stream in streams:
-        by_group.setdefault(stream["log_group_name"], []).append(stream)
-    return by_group
-
-
 def awslogs_iam_log_group_errors(streams: Iterable[Mapping]) -> list[str]:
     """Streams that share a log group must agree on its settings; one message per disagreement."""
-    errors = []
-    for group, members in _group_streams(streams).items():
-        # A stream without state ships to the group: deleting it for another stream's absent would lose its events.
-        states = {stream.get("name"): stream.get("state", "present") for stream in members}
-        absent = [name for name, state in states.items() if state == "absent"]
-        present = [name for name, state in states.items() if state != "absent"]
-        if absent and present:
-            errors.append(
-                f"awslogs_streams[{absent[0]}].state: absent would delete the log group {group!r}, which "
-                f"stream(s) {', '.join(map(str, present))} still ship to; give that stream its own group, or "
-                "set state: absent on every stream of the group"
-            )
-        for key in GROUP_SETTINGS:
-            if key == "state" and absent and present:
-                continue
-            values = {repr(stream.get(key)) for stream in members if key in stream}
-            if len(values) > 1:
-                names = ", ".join(str(stream.get("name")) for stream in members)
-                errors.append(
-                    f"awslogs_streams[{members[0].get('name')}].{key}: streams {names} share the log group "
-                    f"{group!r} but set {key} differently ({', '.join(sorted(values))})"
-                )
-    return errors
+    return group_errors(streams)
 
 
 def awslogs_iam_log_group_specs(streams: Iterable[Mapping], default_retention_in_days: int = 90) -> list[dict]:
     """One entry per log group: name, state, retention_in_days, kms_key_id, tags and the streams it serves."""
-    specs = []
-    for group, members in _group_streams(streams).items():
-        merged: dict[str, Any] = {}
-        for stream in members:
-            merged.update({key: stream[key] for key in GROUP_SETTINGS if key in stream})
-        specs.append(
-            {
-                "name": group,
-                "state": merged.get("state", "present"),
-                "retention_in_days": int(merged.get("retention_in_days", default_retention_in_days)),
-                "kms_key_id": merged.get("kms_key_id") or None,
-                "tags": merged.get("tags"),
-                "streams": [stream.get("name") for stream in members],
-            }
-        )
-    return specs
+    return group_specs(streams, default_retention_in_days)
 
 
 def awslogs_arn_partition(arn: str) -> str:

@@ -1,9 +1,11 @@
-"""Filters over the one list of stream definitions (``awslogs_streams``).
+"""Filters over the one list of stream definitions (``awslogs_streams``): the awslogs agent's side.
 
-``awslogs_stream_errors`` checks every stream against the limits of the
-CloudWatch Logs agent (awscli-cwlogs) and of the CloudWatch Logs API, and
-returns one message per problem, each naming the stream and the key, so a
-play can stop before it touches a host or an AWS resource.
+``awslogs_stream_errors`` checks every stream against the stream model
+(plugins/module_utils/awslogs_stream_model.py: names, groups, retention, state)
+and the limits of the CloudWatch Logs agent (awscli-cwlogs: batches, buffer,
+its time parser, the files it may read), and returns one message per problem,
+each naming the stream and the key, so a play can stop before it touches a
+host or an AWS resource.
 
 ``awslogs_setting_errors`` checks the scalar settings both roles take
 (region, endpoint, credentials, names, retention), by their variable names.
@@ -26,7 +28,6 @@ import importlib.util
 import json
 import posixpath
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from functools import cache
@@ -38,47 +39,20 @@ try:
     from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_regex_shape import backtracking_shape
 except ImportError:  # the unit tests import the plugins from their folder
     from awslogs_regex_shape import backtracking_shape
+try:
+    from ansible_collections.awslogs_ops.awslogs.plugins.module_utils import awslogs_stream_model as model
+except ImportError:  # the unit tests import the plugins from their folders
+    import awslogs_stream_model as model
 
-AGENT_OPTIONS = (
-    "file",
-    "log_group_name",
-    "log_stream_name",
-    "datetime_format",
-    "time_zone",
-    "initial_position",
-    "encoding",
-    "buffer_duration",
-    "batch_count",
-    "batch_size",
-    "multi_line_start_pattern",
-    "file_fingerprint_lines",
-)
-CONTROL_NODE_OPTIONS = ("retention_in_days", "kms_key_id", "tags", "state")
-CHECK_ONLY_OPTIONS = ("sample_line", "allow_sensitive", "allow_writable_dir")
-HOST_OPTIONS = ("logrotate",)
-# The service (docker-compose.yml) or container (Dockerrun.aws.json) whose output goes to the stream's group.
-CONTAINER_OPTIONS = ("container",)
-KNOWN_KEYS = frozenset(
-    ("name", *AGENT_OPTIONS, *CONTROL_NODE_OPTIONS, *CHECK_ONLY_OPTIONS, *HOST_OPTIONS, *CONTAINER_OPTIONS)
-)
+# The stream model's names that the tests and other plugins read from here.
+RETENTION_DAYS = model.RETENTION_DAYS
 
-DEFAULT_LOG_STREAM_NAME = "{instance_id}"
-PLACEHOLDERS = frozenset(("{instance_id}", "{hostname}", "{ip_address}"))
-DATETIME_FORMAT_PATTERN = "{datetime_format}"
-RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
-    731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)  # fmt: skip
 MIN_BUFFER_DURATION_MS = 5000
 # The agent's longest time range of one batch (MAX_TIME_RANGE_PER_BATCH): a
 # longer buffer holds lines for more than a day and cannot be sent as one put.
 MAX_BUFFER_DURATION_MS = 24 * 60 * 60 * 1000
 MAX_BATCH_COUNT = 10000
 MAX_BATCH_SIZE = 1024 * 1024
-MAX_NAME_LENGTH = 512
-# Longest value of each placeholder once the agent replaces it: an instance id
-# (i- and 17 hex digits), a Linux host name (HOST_NAME_MAX), an IPv4 address.
-PLACEHOLDER_MAX_LENGTHS = {"{instance_id}": 19, "{hostname}": 64, "{ip_address}": 15}
 # Section names the agent's configparser treats specially: [general] is
 # skipped in an additional config file, [DEFAULT] feeds every other section.
 RESERVED_SECTION_NAMES = frozenset(("general", "default"))
@@ -114,17 +88,11 @@ SENSITIVE_PATHS = (
 SENSITIVE_NAMES = (".pip-environment",)
 
 # Every pattern is used with fullmatch: `$` would also accept a trailing newline.
-STREAM_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-# A Compose service name; an ECS container name is 1-255 of letters, digits, _ and -.
-CONTAINER_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,254}")
 REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 ENDPOINT_URL_RE = re.compile(r"https?://[^/\s]+(/\S*)?")
 IAM_ROLE_NAME_RE = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
 IAM_POLICY_NAME_RE = re.compile(r"[A-Za-z0-9+=,.@_-]{1,128}")
-LOG_GROUP_NAME_RE = re.compile(r"[.\-_/#A-Za-z0-9]+")
 FINGERPRINT_RE = re.compile(r"([1-9][0-9]*)(?:-([1-9][0-9]*))?")
-PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
-WHOLE_NUMBER_RE = re.compile(r"[0-9]+")
 INSTANCE_ID_RE = re.compile(r"i-([0-9a-f]{8}|[0-9a-f]{17})")
 # One part of every log group name (/aws/elasticbeanstalk/<env>/...): the group's characters but the slash.
 ENV_NAME_RE = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._#-]{0,98}[A-Za-z0-9])?")
@@ -140,20 +108,7 @@ LOGROTATE_SIZE_RE = re.compile(r"[0-9]+[kMG]?")
 ROTATED_SUFFIXES = (".1", ".2.gz", "-20261125")
 # Codecs Python calls text encodings that no log file is written in.
 NON_TEXT_CODECS = frozenset(("idna", "punycode", "undefined"))
-CHOICES = {
-    "initial_position": ("start_of_file", "end_of_file"),
-    "state": ("present", "absent"),
-}
-
-
-def text_problem(value: str) -> str | None:
-    """Why ``value`` cannot be written as one INI/env/unit value, or None when it can."""
-    for char in value:
-        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
-            return f"must not contain control characters or line breaks (found {char!r})"
-    if value != value.strip():
-        return "must not begin or end with whitespace (the agent's parser strips it)"
-    return None
+CHOICES = {"initial_position": ("start_of_file", "end_of_file")}
 
 
 # Settings whose whole value may be a secret, by the ending of their name: the static keys, the
@@ -179,7 +134,7 @@ def _text_errors(key: str, value: Any, secret: bool = False) -> list[str]:
     """Every string in ``value`` (a string, or the keys and values of a mapping or list)."""
     secret = secret or _is_secret(key)
     if isinstance(value, str):
-        problem = text_problem(value)
+        problem = model.text_problem(value)
         if problem is None:
             return []
         return [f"{key} {problem}" + ("" if secret else f", got {masked(repr(value))}")]
@@ -194,28 +149,10 @@ def _text_errors(key: str, value: Any, secret: bool = False) -> list[str]:
     return []
 
 
-def _label(index: int, stream: Any) -> str:
-    name = stream.get("name") if isinstance(stream, Mapping) else None
-    if isinstance(name, str) and name and text_problem(name) is None:
-        return f"awslogs_streams[{name}]"
-    return f"awslogs_streams[{index}]"
-
-
-def _as_int(value: Any) -> int | None:
-    """A whole number written with ASCII digits (int() also takes '²' or '٣', the agent's INI does not)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and WHOLE_NUMBER_RE.fullmatch(value):
-        return int(value)
-    return None
-
-
 def _check_int(stream: Mapping, key: str, low: int | None, high: int | None) -> list[str]:
     if key not in stream:
         return []
-    number = _as_int(stream[key])
+    number = model.as_int(stream[key])
     if number is None:
         return [f"{key} must be a whole number written with the digits 0-9, got {stream[key]!r}"]
     if low is not None and number < low:
@@ -226,17 +163,13 @@ def _check_int(stream: Mapping, key: str, low: int | None, high: int | None) -> 
 
 
 def _check_name(stream: Mapping) -> list[str]:
-    name = stream.get("name")
-    if not isinstance(name, str) or not name:
-        return ["name is required (a short word that names the stream)"]
-    if not STREAM_NAME_RE.fullmatch(name):
-        return [f"name {name!r} may hold only letters, digits, '.', '_' and '-'"]
-    if name.lower() in RESERVED_SECTION_NAMES:
+    errors = model.check_name(stream)
+    if not errors and stream["name"].lower() in RESERVED_SECTION_NAMES:
         return [
-            f"name {name!r} is a section name the agent reserves ([general] holds its settings and is "
+            f"name {stream['name']!r} is a section name the agent reserves ([general] holds its settings and is "
             "skipped in logs.conf, [DEFAULT] is merged into every other section); choose another name"
         ]
-    return []
+    return errors
 
 
 def _glob_matches(pattern: str, path: str) -> bool:
@@ -335,7 +268,7 @@ def awslogs_unit_sandbox(streams: Iterable[Mapping], venv: str = "") -> dict[str
 
     A stream with allow_sensitive keeps what its glob can reach visible: it asked for it.
     """
-    shipped = _present(streams)
+    shipped = model.present(streams)
     allowed = [str(stream["file"]) for stream in shipped if stream.get("allow_sensitive") is True]
     candidates = [*UNIT_HIDDEN_PATHS, *([f"{venv}/.pip-environment"] if venv else [])]
     hidden = [path for path in candidates if not any(sensitive_match(glob, [path]) for glob in allowed)]
@@ -383,52 +316,6 @@ def _check_allow(stream: Mapping) -> list[str]:
         for key in ("allow_sensitive", "allow_writable_dir")
         if key in stream and not isinstance(stream[key], bool)
     ]
-
-
-def _check_log_group_name(stream: Mapping) -> list[str]:
-    if "log_group_name" not in stream:
-        return ["log_group_name is required"]
-    group = stream["log_group_name"]
-    if not isinstance(group, str) or not group:
-        return ["log_group_name must not be empty"]
-    if len(group) > MAX_NAME_LENGTH:
-        return [f"log_group_name is {len(group)} characters long, the limit is {MAX_NAME_LENGTH}"]
-    if not LOG_GROUP_NAME_RE.fullmatch(group):
-        bad = sorted({c for c in group if not LOG_GROUP_NAME_RE.fullmatch(c)})
-        return [f"log_group_name {group!r} has characters outside [.-_/#A-Za-z0-9]: {''.join(bad)!r}"]
-    return []
-
-
-def _longest_stream_name(value: str) -> int:
-    return len(value) + sum(
-        value.count(placeholder) * (longest - len(placeholder))
-        for placeholder, longest in PLACEHOLDER_MAX_LENGTHS.items()
-    )
-
-
-def _check_log_stream_name(stream: Mapping) -> list[str]:
-    value = stream.get("log_stream_name", DEFAULT_LOG_STREAM_NAME)
-    if not isinstance(value, str) or not value.strip():
-        return ["log_stream_name must not be empty"]
-    if len(value) > MAX_NAME_LENGTH:
-        return [f"log_stream_name is {len(value)} characters long, the limit is {MAX_NAME_LENGTH}"]
-    errors = []
-    for char in ":*":
-        if char in value:
-            errors.append(f"log_stream_name {value!r} must not contain {char!r}")
-    unknown = sorted(set(PLACEHOLDER_RE.findall(value)) - PLACEHOLDERS)
-    if unknown:
-        errors.append(
-            f"log_stream_name has unknown placeholder(s) {', '.join(unknown)}; "
-            f"the agent knows {', '.join(sorted(PLACEHOLDERS))}"
-        )
-    elif _longest_stream_name(value) > MAX_NAME_LENGTH:
-        errors.append(
-            f"log_stream_name can be {_longest_stream_name(value)} characters long once the agent replaces "
-            f"its placeholders (up to {', '.join(f'{k} {v}' for k, v in PLACEHOLDER_MAX_LENGTHS.items())} "
-            f"characters), the limit is {MAX_NAME_LENGTH}"
-        )
-    return errors
 
 
 @cache
@@ -486,7 +373,7 @@ def _check_multi_line(stream: Mapping) -> list[str]:
     if "multi_line_start_pattern" not in stream:
         return []
     pattern = stream["multi_line_start_pattern"]
-    if pattern == DATETIME_FORMAT_PATTERN:
+    if pattern == model.DATETIME_FORMAT_PATTERN:
         if not stream.get("datetime_format"):
             return ["multi_line_start_pattern '{datetime_format}' needs a datetime_format"]
         return []
@@ -501,7 +388,9 @@ def _check_multi_line(stream: Mapping) -> list[str]:
 
 def _check_backtracking(stream: Mapping) -> list[str]:
     pattern = stream.get("multi_line_start_pattern")
-    shape = backtracking_shape(pattern) if isinstance(pattern, str) and pattern != DATETIME_FORMAT_PATTERN else None
+    shape = (
+        backtracking_shape(pattern) if isinstance(pattern, str) and pattern != model.DATETIME_FORMAT_PATTERN else None
+    )
     if shape:
         return [
             f"multi_line_start_pattern {pattern!r} can backtrack catastrophically ({shape}): the time to "
@@ -604,7 +493,7 @@ def _check_logrotate(stream: Mapping) -> list[str]:
         for key, allowed in LOGROTATE_CHOICES.items()
         if key in policy and policy[key] not in allowed
     ]
-    copies = _as_int(policy.get("rotate", 0))
+    copies = model.as_int(policy.get("rotate", 0))
     if copies is None or copies < 0:
         errors.append(f"logrotate.rotate must be a whole number of copies to keep, got {policy['rotate']!r}")
     if "maxsize" in policy and not LOGROTATE_SIZE_RE.fullmatch(str(policy["maxsize"])):
@@ -621,45 +510,12 @@ def _check_logrotate(stream: Mapping) -> list[str]:
     return errors
 
 
-def _check_retention(stream: Mapping) -> list[str]:
-    if "retention_in_days" not in stream:
-        return []
-    days = _as_int(stream["retention_in_days"])
-    if days not in RETENTION_DAYS:
-        return [
-            f"retention_in_days {stream['retention_in_days']!r} is not a value CloudWatch Logs accepts "
-            f"({', '.join(map(str, RETENTION_DAYS))})"
-        ]
-    return []
-
-
-def _check_tags(stream: Mapping) -> list[str]:
-    if "tags" in stream and not isinstance(stream["tags"], Mapping):
-        return ["tags must be a mapping of tag names to values"]
-    return []
-
-
-def _check_container(stream: Mapping) -> list[str]:
-    if "container" in stream and not CONTAINER_NAME_RE.fullmatch(str(stream["container"])):
-        return [
-            f"container must name a Compose service or an ECS container (1-255 of letters, digits and ._-, "
-            f"starting with a letter or digit), got {stream['container']!r}"
-        ]
-    return []
-
-
-def _check_unknown(stream: Mapping) -> list[str]:
-    unknown = sorted(set(stream) - KNOWN_KEYS)
-    if unknown:
-        return [f"unknown key(s) {', '.join(unknown)}; known keys are {', '.join(sorted(KNOWN_KEYS))}"]
-    return []
-
-
 STREAM_CHECKS = (
     _check_name,
-    _check_log_group_name,
-    _check_log_stream_name,
+    model.check_log_group_name,
+    model.check_log_stream_name,
     _check_choices,
+    model.check_state,
     _check_time_zone,
     _check_encoding,
     lambda s: _check_int(s, "buffer_duration", MIN_BUFFER_DURATION_MS, MAX_BUFFER_DURATION_MS),
@@ -671,36 +527,12 @@ STREAM_CHECKS = (
     _check_fingerprint,
     _check_rotated_copies,
     _check_logrotate,
-    _check_retention,
-    _check_tags,
+    model.check_retention,
+    model.check_tags,
     _check_allow,
-    _check_container,
-    _check_unknown,
+    model.check_container,
+    model.check_unknown,
 )
-
-
-def _duplicate_errors(streams: list[Mapping]) -> list[str]:
-    errors = []
-    seen_names: dict[str, int] = {}
-    seen_pairs: dict[tuple[Any, Any], str] = {}
-    for index, stream in enumerate(streams):
-        name = stream.get("name")
-        if isinstance(name, str) and name:
-            if name in seen_names:
-                errors.append(
-                    f"{_label(index, stream)}.name: the name {name!r} is used twice "
-                    f"(entries {seen_names[name]} and {index})"
-                )
-            seen_names.setdefault(name, index)
-        pair = (stream.get("file"), stream.get("log_group_name"))
-        if all(isinstance(part, str) and part for part in pair):
-            if pair in seen_pairs:
-                errors.append(
-                    f"{_label(index, stream)}.file: {pair[0]!r} is already shipped to "
-                    f"{pair[1]!r} by stream {seen_pairs[pair]!r}"
-                )
-            seen_pairs.setdefault(pair, name or str(index))
-    return errors
 
 
 def _stream_errors(stream: Mapping, own_files: list[str]) -> list[str]:
@@ -709,16 +541,6 @@ def _stream_errors(stream: Mapping, own_files: list[str]) -> list[str]:
     if text:
         return text
     return [*_check_file(stream, own_files), *(error for check in STREAM_CHECKS for error in check(stream))]
-
-
-# Agent options a role may give every stream that does not set its own (awslogs_stream_defaults).
-DEFAULTABLE_OPTIONS = ("buffer_duration", "batch_count", "batch_size")
-
-
-def _with_defaults(streams: list, defaults: Mapping | None) -> list:
-    if not defaults:
-        return streams
-    return [{**defaults, **stream} if isinstance(stream, Mapping) else stream for stream in streams]
 
 
 def awslogs_stream_errors(
@@ -731,32 +553,27 @@ def awslogs_stream_errors(
     """
     if not isinstance(streams, list) or not streams:
         return ["awslogs_streams must be a non-empty list of stream definitions"]
-    unknown = sorted(set(defaults or {}) - set(DEFAULTABLE_OPTIONS))
-    if unknown:
-        return [f"awslogs_stream_defaults may set only {', '.join(DEFAULTABLE_OPTIONS)}, not {', '.join(unknown)}"]
-    streams = _with_defaults(streams, defaults)
+    if model.default_errors(defaults):
+        return model.default_errors(defaults)
+    streams = model.with_defaults(streams, defaults)
     own_files = agent_own_files(state_file, log_file)
     errors = []
     for index, stream in enumerate(streams):
         if not isinstance(stream, Mapping):
             errors.append(f"awslogs_streams[{index}] must be a mapping, got {type(stream).__name__}")
             continue
-        errors.extend(f"{_label(index, stream)}.{message}" for message in _stream_errors(stream, own_files))
+        errors.extend(f"{model.label(index, stream)}.{message}" for message in _stream_errors(stream, own_files))
     if not errors:
-        errors.extend(_duplicate_errors(streams))
+        errors.extend(model.duplicate_errors(streams))
     return errors
-
-
-def _present(streams: Iterable[Mapping]) -> list[Mapping]:
-    return [stream for stream in streams if stream.get("state", "present") != "absent"]
 
 
 def awslogs_instance_id_streams(streams: Iterable[Mapping]) -> list[str]:
     """Names of the shipped streams whose log_stream_name uses {instance_id}."""
     return [
         str(stream["name"])
-        for stream in _present(streams)
-        if "{instance_id}" in str(stream.get("log_stream_name", DEFAULT_LOG_STREAM_NAME))
+        for stream in model.present(streams)
+        if "{instance_id}" in str(model.option(stream, "log_stream_name"))
     ]
 
 
@@ -793,7 +610,7 @@ def awslogs_file_errors(
     """
     errors = []
     own = agent_own_files(state_file, log_file)
-    for stream in _present(streams):
+    for stream in model.present(streams):
         pattern, label = str(stream["file"]), f"awslogs_streams[{stream['name']}].file"
         matches = [entry for entry in found if _glob_matches(pattern, entry["path"])]
         if matches and all(entry.get("isdir") for entry in matches):
@@ -825,23 +642,12 @@ def awslogs_file_errors(
 
 def awslogs_sample_lines(streams: Iterable[Mapping]) -> list[dict[str, Any]]:
     """``[{'name', 'samples'}]`` of the shipped streams: what the host runs through the agent's own code."""
-    return [
-        {"name": str(stream["name"]), "samples": [samples] if isinstance(samples, str) else list(samples)}
-        for stream in _present(streams)
-        for samples in [stream.get("sample_line", [])]
-    ]
+    return [{"name": str(stream["name"]), "samples": model.sample_lines(stream)} for stream in model.present(streams)]
 
 
 def awslogs_stream_files(streams: Iterable[Mapping]) -> list[str]:
     """The ``file`` globs of the shipped streams."""
-    return [str(stream["file"]) for stream in _present(streams)]
-
-
-def _resolve(value: str, placeholders: Mapping[str, str]) -> str:
-    for placeholder, replacement in placeholders.items():
-        if replacement:
-            value = value.replace(placeholder, str(replacement))
-    return value
+    return [str(stream["file"]) for stream in model.present(streams)]
 
 
 def awslogs_agent_sections(
@@ -855,14 +661,14 @@ def awslogs_agent_sections(
     """
     placeholders = {"{instance_id}": instance_id}
     sections = []
-    for stream in _present(_with_defaults(list(streams), defaults)):
+    for stream in model.present(model.with_defaults(list(streams), defaults)):
         options = []
-        for key in AGENT_OPTIONS:
-            value = stream.get(key, DEFAULT_LOG_STREAM_NAME if key == "log_stream_name" else None)
+        for key in model.AGENT_OPTIONS:
+            value = model.option(stream, key)
             if value is None:
                 continue
-            if key in ("log_group_name", "log_stream_name"):
-                value = _resolve(str(value), placeholders)
+            if key in model.PLACEHOLDER_KEYS:
+                value = model.resolve(str(value), placeholders)
             options.append([key, str(value)])
         sections.append({"name": stream["name"], "options": options})
     return sections
@@ -911,7 +717,7 @@ SETTING_RULES: tuple[tuple[str, Any, str], ...] = (
     ),
     (
         "_retention_in_days",
-        lambda value: _as_int(value) in RETENTION_DAYS,
+        lambda value: model.as_int(value) in RETENTION_DAYS,
         f"must be a retention CloudWatch Logs accepts ({', '.join(map(str, RETENTION_DAYS))})",
     ),
     (

@@ -23,14 +23,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_streams import (
+from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_streams import awslogs_stream_errors
+from ansible_collections.awslogs_ops.awslogs.plugins.module_utils.awslogs_stream_model import (
     DATETIME_FORMAT_PATTERN,
-    DEFAULT_LOG_STREAM_NAME,
-    _label,
-    _present,
-    _resolve,
-    _with_defaults,
-    awslogs_stream_errors,
+    PLACEHOLDER_KEYS,
+    is_absent,
+    label,
+    option,
+    present,
+    resolve,
+    sample_lines,
+    with_defaults,
 )
 
 # awslogs key -> the unified agent's key in a collect_list entry.
@@ -89,11 +92,6 @@ class UnifiedAgentError(AnsibleFilterError):
     """The stream list cannot be rendered for the unified agent; the message names each stream and key."""
 
 
-def _samples(stream: Mapping) -> list[str]:
-    samples = stream.get("sample_line", [])
-    return [samples] if isinstance(samples, str) else list(samples)
-
-
 def _stream_refusals(stream: Mapping) -> list[str]:
     refusals = []
     datetime_format = stream.get("datetime_format")
@@ -105,7 +103,7 @@ def _stream_refusals(stream: Mapping) -> list[str]:
                 f"timestamp parser does not know (it knows {' '.join(sorted(TIMESTAMP_DIRECTIVES))})"
             )
         if "%z" in datetime_format:
-            colon = [line for line in _samples(stream) if COLON_OFFSET_RE.search(line)]
+            colon = [line for line in sample_lines(stream) if COLON_OFFSET_RE.search(line)]
             if colon:
                 refusals.append(
                     f"sample_line {colon[0]!r} has an offset with a colon, and the unified agent's %z reads "
@@ -133,9 +131,9 @@ def awslogs_unified_agent_errors(streams: Any, defaults: Mapping | None = None) 
     if errors:
         return errors
     return [
-        f"{_label(index, stream)}.{refusal} (refused for the unified agent)"
-        for index, stream in enumerate(_with_defaults(streams, defaults))
-        if stream.get("state", "present") != "absent"
+        f"{label(index, stream)}.{refusal} (refused for the unified agent)"
+        for index, stream in enumerate(with_defaults(streams, defaults))
+        if not is_absent(stream)
         for refusal in _stream_refusals(stream)
     ]
 
@@ -147,15 +145,15 @@ def _flush_interval(streams: list[Mapping]) -> int | None:
 
 def awslogs_unified_agent_notes(streams: Iterable[Mapping], defaults: Mapping | None = None) -> list[str]:
     """What the unified agent configuration does not carry over, one message per stream and key."""
-    present = _present(_with_defaults(list(streams), defaults))
+    shipped = present(with_defaults(list(streams), defaults))
     notes = [
         f"awslogs_streams[{stream['name']}].{key}: not carried over to the unified agent: {why}"
-        for stream in present
+        for stream in shipped
         for key, why in NO_EQUIVALENT.items()
         if key in stream
     ]
-    interval = _flush_interval(present)
-    for stream in present:
+    interval = _flush_interval(shipped)
+    for stream in shipped:
         if "buffer_duration" not in stream:
             continue
         duration = int(stream["buffer_duration"])
@@ -175,13 +173,13 @@ def awslogs_unified_agent_notes(streams: Iterable[Mapping], defaults: Mapping | 
 def _entry(stream: Mapping, placeholders: Mapping[str, str], default_retention: int | None) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     for key, target in RENAMED.items():
-        value = stream.get(key, DEFAULT_LOG_STREAM_NAME if key == "log_stream_name" else None)
+        value = option(stream, key)
         if key == "retention_in_days":
             value = None if default_retention is None else stream.get(key, default_retention)
         if value is None:
             continue
-        if key in ("log_group_name", "log_stream_name"):
-            value = _resolve(str(value), placeholders)
+        if key in PLACEHOLDER_KEYS:
+            value = resolve(str(value), placeholders)
         elif key == "multi_line_start_pattern" and value == DATETIME_FORMAT_PATTERN:
             value = TIMESTAMP_FORMAT_PATTERN
         elif key == "encoding":
@@ -206,14 +204,14 @@ def awslogs_unified_agent_config(
     errors = awslogs_unified_agent_errors(streams, defaults)
     if errors:
         raise UnifiedAgentError("; ".join(errors))
-    present = _present(_with_defaults(list(streams), defaults))
+    shipped = present(with_defaults(list(streams), defaults))
     placeholders = {"{instance_id}": instance_id}
     logs: dict[str, Any] = {
         "logs_collected": {
-            "files": {"collect_list": [_entry(stream, placeholders, default_retention_in_days) for stream in present]}
+            "files": {"collect_list": [_entry(stream, placeholders, default_retention_in_days) for stream in shipped]}
         }
     }
-    interval = _flush_interval(present)
+    interval = _flush_interval(shipped)
     if interval:
         logs["force_flush_interval"] = interval
     return {"logs": logs}

@@ -78,15 +78,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.awslogs_ops.awslogs.plugins.module_utils.awslogs_log_groups import after as wanted_group
 from ansible_collections.awslogs_ops.awslogs.plugins.module_utils.awslogs_log_groups import describe
+from ansible_collections.awslogs_ops.awslogs.plugins.module_utils.awslogs_stream_model import RETENTION_DAYS
 
 with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
     import botocore
-
-
-RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
-    731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)  # fmt: skip
 
 
 def apply(client, before, after):

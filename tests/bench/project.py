@@ -39,10 +39,11 @@ def role_pip_pins(python: str) -> list[str]:
 
 @cache
 def filter_plugin(name: str) -> ModuleType:
-    """One of the project's filter plugins, imported from its file (its siblings importable, as in the unit tests)."""
-    folder = str(PROJECT_DIR / "plugins" / "filter")
-    if folder not in sys.path:
-        sys.path.append(folder)
+    """One of the project's filter plugins, imported from its file (its siblings and the stream model importable,
+    as in the unit tests)."""
+    for folder in (str(PROJECT_DIR / "plugins" / "filter"), str(PROJECT_DIR / "plugins" / "module_utils")):
+        if folder not in sys.path:
+            sys.path.append(folder)
     spec = importlib.util.spec_from_file_location(name, PROJECT_DIR / "plugins" / "filter" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

@@ -65,7 +65,8 @@ def test_cost_on_one_host_prints_both_ratios() -> None:
     out = bench("cost", "--hosts", "1")
     assert "starting 1 host containers" in out
     assert "site/floor  agent/floor" in out
-    table = out.split("site/floor  agent/floor")[-1]  # the rows were printed once as they came, then with the header
+    # The rows were printed once as they came, then with the header.
+    table = out.rsplit("site/floor  agent/floor", maxsplit=1)[-1]
     (row,) = re.findall(r"^\s+1\s+([\d.]+)s\s+([\d.]+)s\s+([\d.]+)s\s+([\d.]+)\s+([\d.]+)$", table, re.MULTILINE)
     site, agent, floor, site_ratio, agent_ratio = map(float, row)
     assert 0 < floor <= agent <= site
