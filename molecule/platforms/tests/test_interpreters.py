@@ -25,8 +25,8 @@ def test_the_agent_runs_without_a_python_error(host):
     journal = host.check_output("journalctl --unit awslogsd --no-pager --output cat")
     assert "Traceback" not in journal, journal[-3000:]
     # The agent's first PutLogEvents to a new stream fails by design; it then creates the stream.
-    creates_stream = re.compile(r"Caught exception: .*\(ResourceNotFoundException\).*PutLogEvents.*stream does not exist")
-    said = "\n".join(line for line in journal.splitlines() if not creates_stream.search(line))
+    new_stream = re.compile(r"Caught exception: .*\(ResourceNotFoundException\).*PutLogEvents.*stream does not exist")
+    said = "\n".join(line for line in journal.splitlines() if not new_stream.search(line))
     assert not re.findall(r"\b\w*(?:Error|Exception)\b", said), said[-3000:]
 
 
