@@ -37,11 +37,24 @@ options:
     elements: dict
     default: []
     suboptions:
-      name: {description: The log group name., type: str, required: true}
-      state: {description: V(present) or V(absent)., type: str, choices: [present, absent], default: present}
-      retention_in_days: {description: Days kept; omitted, as it is., type: int}
-      kms_key_id: {description: ARN of the KMS key; omitted, as it is., type: str}
-      tags: {description: Tags the group must carry; omitted, as they are., type: dict}
+      name:
+        description: The log group name.
+        type: str
+        required: true
+      state:
+        description: V(present) or V(absent).
+        type: str
+        choices: [present, absent]
+        default: present
+      retention_in_days:
+        description: Days kept. Omitted, the retention is left as it is.
+        type: int
+      kms_key_id:
+        description: ARN of the KMS key. Omitted, the key is left as it is.
+        type: str
+      tags:
+        description: Tags the group must carry. Omitted, the tags are left as they are.
+        type: dict
   purge_tags:
     description: Whether tags not in O(log_groups[].tags) count as drift (they would be removed).
     type: bool
