@@ -145,3 +145,24 @@ def test_the_host_probe_reads_the_version_of_an_interpreter_or_says_why_not(tmp_
 
 def test_the_host_probe_says_a_unit_systemd_does_not_know_is_neither_enabled_nor_active():
     assert host_probe.service_state("awslogs-ops-no-such-unit") == {"enabled": False, "active": False}
+
+
+def test_the_host_probe_keeps_the_self_check_until_the_extension_or_a_cwlogs_file_changes(tmp_path):
+    cwlogs = tmp_path / "cwlogs"
+    cwlogs.mkdir()
+    (cwlogs / "push.py").write_text("# the agent\n")
+    agent = tmp_path / "aws"
+    agent.write_text(f"#!{sys.executable}\n")
+    asked = tmp_path / "asked"
+    check = f"open({str(asked)!r}, 'a').write('x'); print('{{\"push\": \"{cwlogs / 'push.py'}\"}}')"
+    cache = str(tmp_path / "self-check.json")
+    first = host_probe.cwlogs_push(str(agent), check, cache)
+    assert first == {"push": str(cwlogs / "push.py")}
+    assert host_probe.cwlogs_push(str(agent), check, cache) == first
+    assert asked.read_text() == "x"  # the second answer came from the cache
+    assert oct(Path(cache).stat().st_mode & 0o777) == "0o600"
+    (cwlogs / "push.py").write_text("# the agent, updated\n")
+    host_probe.cwlogs_push(str(agent), check, cache)
+    host_probe.cwlogs_push(str(agent), check + "  # another extension", cache)
+    assert asked.read_text() == "xxx"
+    assert host_probe.cwlogs_push(str(agent), check, str(tmp_path / "missing" / "cache.json")) == first  # no cache

@@ -9,7 +9,7 @@ globs read (where a link could be planted), the files in config_dir (the agent
 loads every one), whether a restart is still pending, and what the agent
 extension's self-check says of the agent's cwlogs (push_probe run by the
 interpreter of agent_command's shebang: a JSON object; null when the agent is
-not installed). Also, so that a converged host costs this one call: the
+not installed; kept in cwlogs_cache until what it read changes). Also, so that a converged host costs this one call: the
 checksum, mode and owner of each regular file in checksum_dirs whose name
 matches checksum_patterns (what ansible.builtin.find reports), the version of
 venv_python, and whether the agent's service is enabled and active.
@@ -26,9 +26,7 @@ import subprocess
 import sys
 
 
-def cwlogs_push(agent_command, push_probe):
-    if not (agent_command and push_probe and os.path.isfile(agent_command)):
-        return None
+def self_check(agent_command, push_probe):
     with open(agent_command) as command:
         shebang = command.readline()
     if not shebang.startswith("#!"):
@@ -37,6 +35,42 @@ def cwlogs_push(agent_command, push_probe):
         return json.loads(subprocess.check_output(shebang[2:].split() + ["-c", push_probe]).decode("utf-8"))
     except (OSError, ValueError, subprocess.CalledProcessError):
         return None  # the extension's tasks ask again and show the real error
+
+
+def cache_key(agent_command, push_probe, answer):
+    """What the self-check's answer depends on: the extension's source, the agent's command and cwlogs' files."""
+    push = (answer or {}).get("push")
+    if not push or not os.path.isdir(os.path.dirname(push)):
+        return None
+    folder = os.path.dirname(push)
+    files = [agent_command] + [os.path.join(folder, name) for name in sorted(os.listdir(folder))]
+    stats = [(path, os.stat(path).st_size, os.stat(path).st_mtime) for path in files if os.path.isfile(path)]
+    return hashlib.sha256(json.dumps([push_probe, stats]).encode("utf-8")).hexdigest()
+
+
+def cwlogs_push(agent_command, push_probe, cache=None):
+    """The extension's self-check of the agent's cwlogs (PUSH_PROBE), from the cache while nothing it reads changed.
+
+    Importing the agent costs about a second of the host's CPU: the answer is kept in CACHE (the agent's
+    state directory, root only) and asked again when the extension's source or a file of cwlogs changes.
+    """
+    if not (agent_command and push_probe and os.path.isfile(agent_command)):
+        return None
+    try:
+        with open(cache) as kept:
+            cached = json.load(kept)
+        if cached["key"] is not None and cached["key"] == cache_key(agent_command, push_probe, cached["answer"]):
+            return cached["answer"]
+    except (TypeError, IOError, OSError, ValueError, KeyError):
+        pass
+    answer = self_check(agent_command, push_probe)
+    key = cache_key(agent_command, push_probe, answer)
+    if cache and key and os.path.isdir(os.path.dirname(cache)):
+        partial = cache + ".new"
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as kept:
+            json.dump({"key": key, "answer": answer}, kept)
+        os.rename(partial, cache)
+    return answer
 
 
 def match(path):
@@ -90,7 +124,7 @@ def python_version(python):
         return None
     try:
         process = subprocess.Popen(
-            [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            [python, "-S", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
@@ -106,15 +140,16 @@ def service_state(name):
     """Whether systemd has the unit enabled and active (both false without systemctl)."""
     if not name:
         return None
-    state = {}
-    for key, verb in (("enabled", "is-enabled"), ("active", "is-active")):
-        try:
-            process = subprocess.Popen(["systemctl", verb, name], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            said = process.communicate()[0].decode("utf-8").strip()
-        except OSError:
-            said = ""
-        state[key] = said == key
-    return state
+    try:
+        process = subprocess.Popen(
+            ["systemctl", "show", "--property=UnitFileState,ActiveState", name],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        said = dict(line.split("=", 1) for line in process.communicate()[0].decode("utf-8").splitlines() if "=" in line)
+    except OSError:
+        said = {}
+    return {"enabled": said.get("UnitFileState") == "enabled", "active": said.get("ActiveState") == "active"}
 
 
 def probe(  # noqa: PLR0917 - Python 2.7 has no keyword-only arguments
@@ -127,6 +162,7 @@ def probe(  # noqa: PLR0917 - Python 2.7 has no keyword-only arguments
     checksum_patterns=(),
     venv_python=None,
     service=None,
+    cwlogs_cache=None,
 ):
     names = sorted(os.listdir(config_dir)) if os.path.isdir(config_dir) else []
     folders = sorted(set(found for pattern in globs for found in glob.glob(os.path.dirname(pattern))))
@@ -137,7 +173,7 @@ def probe(  # noqa: PLR0917 - Python 2.7 has no keyword-only arguments
             os.path.join(config_dir, name) for name in names if os.path.isfile(os.path.join(config_dir, name))
         ],
         "restart_pending": os.path.exists(marker),
-        "cwlogs_push": cwlogs_push(agent_command, push_probe),
+        "cwlogs_push": cwlogs_push(agent_command, push_probe, cwlogs_cache),
         "files": checksums(checksum_dirs, checksum_patterns),
         "venv_python": python_version(venv_python),
         "service": service_state(service),
