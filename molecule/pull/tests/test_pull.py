@@ -108,7 +108,7 @@ def test_the_timer_runs_the_runner_on_the_per_instance_entry_as_root() -> None:
     ) in unit
     assert (
         f"\nExecStart={VENV}/bin/awslogs-drift --project-dir {PROJECT} --playbook playbooks/local.yml"
-        f" --report {REPORT} --inventory=localhost, --cloudwatch-group {SUMMARY_GROUP}"
+        f" --report {REPORT} --timeout 50min --inventory=localhost, --cloudwatch-group {SUMMARY_GROUP}"
         f" --cloudwatch-stream={HOSTS['pull-host1']}"
     ) in unit
     assert "ProtectSystem" not in unit  # the host converges itself: /etc and /usr are written
