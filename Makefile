@@ -57,13 +57,17 @@ lint: dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The unit tests side by side (pytest-xdist): each test has its own ports and temporary files.
+UNIT_JOBS ?= 4
 unit: dev
-	$(BIN)/pytest tests/unit
+	$(BIN)/pytest -n $(UNIT_JOBS) tests/unit
 
 # The smoke form of every bench command (tests/smoke): cost on one host, one fault case at a quarter of its
 # durations, throughput at one low rate, the demo; a change that breaks a bench fails here.
 bench-smoke: bench
-	$(BIN)/pytest -p no:cacheprovider tests/smoke
+	@start=$$(date +%s); \
+	status=0; $(BIN)/pytest -n 4 -p no:cacheprovider tests/smoke || status=$$?; \
+	echo "bench-smoke: $$(( $$(date +%s) - start )) s, exit $$status"; exit $$status
 
 # The scenarios run side by side, MOLECULE_JOBS at a time: each has its own hosts, port and
 # lock (/tmp/molecule-<scenario>.lock, shared with anyone running one by hand), and most of
@@ -71,17 +75,24 @@ bench-smoke: bench
 # comes whole when it ends (-O), with its wall time.
 # The longest ones start first, so that none of them is left running alone at the end.
 MOLECULE_JOBS ?= 4
-LONGEST_FIRST := reliability platforms django drift
+LONGEST_FIRST := default drift django reliability platforms
+MOLECULE_ORDER = $(addprefix molecule-,$(filter $(SCENARIOS),$(LONGEST_FIRST)) $(filter-out $(LONGEST_FIRST),$(SCENARIOS)))
 molecule: bench
-	$(MAKE) --no-print-directory -O -j$(MOLECULE_JOBS) \
-	  $(addprefix molecule-,$(filter $(SCENARIOS),$(LONGEST_FIRST)) $(filter-out $(LONGEST_FIRST),$(SCENARIOS)))
+	$(MAKE) --no-print-directory -O -j$(MOLECULE_JOBS) $(MOLECULE_ORDER)
 
 $(addprefix molecule-,$(SCENARIOS)): molecule-%:
 	@start=$$(date +%s); \
 	status=0; flock /tmp/molecule-$*.lock $(BIN)/molecule test --scenario-name $* || status=$$?; \
 	echo "molecule $*: $$(( $$(date +%s) - start )) s, exit $$status"; exit $$status
 
-test: lint sanity unit bench-smoke molecule
+# The checks first, three at a time (none of them starts a host); then the bench's images and engine;
+# then one pool of every scenario and the bench smoke tests, so that no slot waits for a stage to end.
+test: dev
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory -O -j3 lint sanity unit; \
+	$(MAKE) --no-print-directory bench; \
+	$(MAKE) --no-print-directory -O -j$(MOLECULE_JOBS) $(MOLECULE_ORDER) bench-smoke; \
+	echo "make test: $$(( $$(date +%s) - start )) s"
 
 # The SSM State Manager bundle (docs/scheduling.md): the per-instance entry, the stream list and the built
 # collection inside, so the run uses this collection, not whatever the instance's ansible package ships.
