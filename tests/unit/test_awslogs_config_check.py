@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+import awslogs_host_probe as host_probe  # the awslogs_host_probe module's code (plugins/module_utils)
 import pytest
 
 FILES = Path(__file__).resolve().parents[2] / "roles" / "awslogs" / "files"
@@ -93,9 +94,6 @@ def test_the_health_check_reads_errors_logged_since_the_restart_only(tmp_path):
 def test_the_restart_time_comes_from_systemd():
     assert health_check.since_restart({"ActiveEnterTimestamp": "Wed 2026-11-25 05:00:00 UTC"}) == "2026-11-25 05:00:00"
     assert health_check.since_restart({"ActiveEnterTimestamp": ""}) is None
-
-
-host_probe = load("awslogs_host_probe")
 
 
 def test_the_host_probe_sees_globs_the_config_folder_and_a_pending_restart(tmp_path):

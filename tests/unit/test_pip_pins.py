@@ -1,15 +1,13 @@
 """The pip method's pins: one complete, exact set per interpreter, chosen by the host's Python.
 
 The table (__awslogs_pip_pins in roles/awslogs/vars/main.yml) is checked for its shape here; the
-role's choice from it runs for real (the host probe's version read of the
-interpreter, then tasks/pins.yml and the role's vars with ansible-playbook on
-this machine); that each set installs and ships on its interpreter is the
-platforms scenario's job.
+role's choice from it runs for real (its awslogs_host_state action with ansible-playbook on this
+machine: the host probe's version read of the interpreter, then the choice); that each set installs
+and ships on its interpreter is the platforms scenario's job.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -47,42 +45,33 @@ PLAY = """\
   hosts: all
   gather_facts: false
   tasks:
-    - name: Choose them
-      ansible.builtin.include_role:
-        name: awslogs_pins
-        tasks_from: pins.yml
-        public: true
+    - name: Read this machine as the role reads a host, and choose them
+      awslogs_ops.awslogs.awslogs_host_state:
+        config_dir: "{{ work }}/config"
+        marker: "{{ work }}/pending"
+        streams_file: "{{ work }}/config/logs.conf"
+        pins_file: "{{ work }}/venv/awslogs-ops.pins"
+        pins_table: "{{ pins_table }}"
+        pip_packages: "{{ awslogs_pip_packages }}"
+        venv_python: "{{ awslogs_venv_python }}"
+        service: awslogs-ops-no-such-unit
+      register: chosen
     - name: Show them
       ansible.builtin.debug:
-        msg: "pins {{ _awslogs_pip_packages | join(' ') }}"
+        msg: "pins {{ chosen.pip_packages | join(' ') }}"
 """
 
 
-def _probe_version(python: str) -> dict:
-    """What the role's host probe says of that interpreter (roles/awslogs/files/awslogs_host_probe.py)."""
-    spec = importlib.util.spec_from_file_location("awslogs_host_probe", ROLE / "files" / "awslogs_host_probe.py")
-    assert spec and spec.loader
-    probe = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(probe)
-    return probe.python_version(python)
-
-
 def choose(tmp_path: Path, **variables: str | list[str]) -> subprocess.CompletedProcess:
-    # The role's tasks and vars (not its defaults or spec): its vars/main.yml holds the table, as in the role.
-    role = tmp_path / "roles" / "awslogs_pins"
-    if not role.exists():
-        role.mkdir(parents=True)
-        for folder in ("tasks", "vars"):
-            (role / folder).symlink_to(ROLE / folder)
+    """The role's action (plugins/action/awslogs_host_state.py) on this machine, with the role's table."""
     (tmp_path / "play.yml").write_text(PLAY)
     env = {key: value for key, value in os.environ.items() if not key.startswith("ANSIBLE_")}
-    env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_ROLES_PATH=str(tmp_path / "roles"))
+    env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_COLLECTIONS_PATH=str(ROLE.parents[1] / "collections"))
     extra = {"awslogs_venv_python": sys.executable, "awslogs_pip_packages": [], **variables}
-    probed = {"venv_python": _probe_version(str(extra["awslogs_venv_python"]))}
-    extra.update(awslogs_install_method="pip", _awslogs_probe={"stdout": json.dumps(probed)})
+    extra.update(work=str(tmp_path), pins_table=PINS)
     return subprocess.run(
         [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local",
-         "-e", yaml.safe_dump(extra, default_flow_style=True), "-e", f"ansible_python_interpreter={sys.executable}",
+         "-e", json.dumps(extra), "-e", f"ansible_python_interpreter={sys.executable}",
          str(tmp_path / "play.yml")],
         env=env, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip

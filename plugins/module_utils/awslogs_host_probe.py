@@ -1,19 +1,18 @@
+# Copyright: awslogs-ops contributors
+# MIT License (see LICENSE)
 """What only the host can tell, read in one round trip before anything on it changes.
 
-Usage: awslogs_host_probe.py < REQUEST (a JSON object, see probe()).
-
-Prints JSON: the paths each stream's glob matches (with the agent's own glob
-call), whether each is a directory and, for a symlink, where it leads (with
-the real path of its own directory); the owner and mode of each directory the
-globs read (where a link could be planted), the files in config_dir (the agent
-loads every one), whether a restart is still pending, and what the agent
-extension's self-check says of the agent's cwlogs (push_probe run by the
-interpreter of agent_command's shebang: a JSON object; null when the agent is
-not installed; kept in cwlogs_cache until what it read changes). Also, so that a converged host costs this one call: the
-checksum, mode and owner of each regular file in checksum_dirs whose name
-matches checksum_patterns (what ansible.builtin.find reports), the version of
-venv_python, and whether the agent's service is enabled and active.
-Python 2.7 or 3.
+The awslogs_host_state module runs probe() on the host; its action plugin compares the answer with
+the wanted state on the controller. The answer: the paths each stream's glob matches (with the
+agent's own glob call), whether each is a directory and, for a symlink, where it leads (with the real
+path of its own directory); the owner and mode of each directory the globs read (where a link could
+be planted), the files in config_dir (the agent loads every one), whether a restart is still pending,
+and what the agent extension's self-check says of the agent's cwlogs (push_probe run by the
+interpreter of agent_command's shebang: a JSON object; null when the agent is not installed; kept in
+cwlogs_cache until what it read changes). Also, so that a converged host costs this one call: the
+checksum, mode and owner of each regular file in checksum_dirs whose name matches checksum_patterns
+(what ansible.builtin.find reports), the version of venv_python, and whether the agent's service is
+enabled and active. Python 2.7 or 3, standard library only.
 """
 
 import fnmatch
@@ -23,7 +22,6 @@ import json
 import os
 import stat
 import subprocess
-import sys
 
 
 def self_check(agent_command, push_probe):
@@ -178,7 +176,3 @@ def probe(  # noqa: PLR0917 - Python 2.7 has no keyword-only arguments
         "venv_python": python_version(venv_python),
         "service": service_state(service),
     }
-
-
-if __name__ == "__main__":
-    print(json.dumps(probe(**json.load(sys.stdin))))
