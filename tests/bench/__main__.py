@@ -38,7 +38,7 @@ def _demo(args: argparse.Namespace) -> list[str]:
 def _cost(args: argparse.Namespace) -> list[str]:
     from tests.bench.drift_cost import measure  # noqa: PLC0415 - a benchmark, not a bench step
 
-    return measure([int(count) for count in args.hosts.split(",")])
+    return measure([int(count) for count in args.hosts.split(",")], args.repeat)
 
 
 def _faults(args: argparse.Namespace) -> list[str]:
@@ -84,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     cost = commands.add_parser(
         "cost", help="drift-check cost against the ping floor on N converged hosts (starts N host containers)"
     )
-    cost.add_argument("--hosts", default="1,4,8,16", help="host counts, comma-separated")
+    cost.add_argument("--hosts", default="1,4,8,16,32", help="host counts, comma-separated")
+    cost.add_argument("--repeat", type=int, default=3, help="runs of each kind per count; the median is shown")
     cost.set_defaults(func=_cost)
     flt = commands.add_parser("faults", help="lines written/delivered/lost/duplicated under faults (a table)")
     flt.add_argument("--case", action="append", help="run only this case (repeatable); default: every case")

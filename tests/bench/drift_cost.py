@@ -1,12 +1,14 @@
 """Drift-check cost: a check run of site.yml on N converged hosts against the
 floor (a one-task ping play, facts off) on the same hosts, in the same run.
+Each figure is the median of --repeat runs, the three kinds taken in turn.
 
-    python -m tests.bench cost --hosts 1,4,8,16
+    python -m tests.bench cost --hosts 1,4,8,16,32
 """
 
 from __future__ import annotations
 
 import re
+import statistics
 import subprocess
 import tempfile
 import time
@@ -77,7 +79,7 @@ def _start(names: list[str]) -> None:
         )
 
 
-def measure(counts: list[int]) -> list[str]:
+def measure(counts: list[int], repeat: int = 3) -> list[str]:
     names = [f"cost-host-{index:02d}" for index in range(max(counts))]
     for line in (ensure_engine(), ensure_image(), endpoint.start(PORT)):
         print(line, flush=True)
@@ -98,13 +100,17 @@ def measure(counts: list[int]) -> list[str]:
             _timed("ansible-playbook", "-i", str(hosts), "site.yml")
             for count in counts:
                 limit = ",".join(["localhost", *names[:count]])
-                site = _timed("ansible-playbook", "-i", str(hosts), "site.yml", "--check", "--diff", "-l", limit)
-                agent = _timed(
-                    "ansible-playbook", "-i", str(hosts), "site.yml", "--check", "--diff", "--tags", "agent",
-                    "-l", limit,
-                )  # fmt: skip
-                floor = _timed("ansible-playbook", "-i", str(hosts), str(work / "ping.yml"), "-l", limit)
-                ratios = f"{site / floor:10.1f}  {agent / floor:11.1f}"
+                runs = {
+                    "site": ("site.yml", "--check", "--diff"),
+                    "agent": ("site.yml", "--check", "--diff", "--tags", "agent"),
+                    "floor": (str(work / "ping.yml"),),
+                }
+                times: dict[str, list[float]] = {kind: [] for kind in runs}
+                for _ in range(repeat):
+                    for kind, playbook in runs.items():
+                        times[kind].append(_timed("ansible-playbook", "-i", str(hosts), *playbook, "-l", limit))
+                site, agent, floor = (statistics.median(times[kind]) for kind in runs)
+                ratios = f"{site / floor:10.2f}  {agent / floor:11.2f}"
                 lines.append(f"{count:5d}  {site:13.1f}s  {agent:17.1f}s  {floor:9.1f}s  {ratios}")
                 print(lines[-1], flush=True)
     finally:

@@ -62,7 +62,7 @@ def bench(*args: str, timeout: float = 2400) -> str:
 
 
 def test_cost_on_one_host_prints_both_ratios() -> None:
-    out = bench("cost", "--hosts", "1")
+    out = bench("cost", "--hosts", "1", "--repeat", "1")
     assert "starting 1 host containers" in out
     assert "site/floor  agent/floor" in out
     # The rows were printed once as they came, then with the header.
