@@ -40,8 +40,10 @@ extends_documentation_fragment:
   - awslogs_ops.awslogs.awslogs_host_probe
 attributes:
   check_mode:
+    description: Reads the same in check mode; only the self-check's cache may be written, as facts are.
     support: full
   diff_mode:
+    description: Returns no diff; the role's own tasks show the diffs of what it would change.
     support: none
 version_added: 0.1.0
 author:

@@ -97,10 +97,13 @@ extends_documentation_fragment:
   - awslogs_ops.awslogs.awslogs_host_probe
 attributes:
   check_mode:
+    description: Reads the same in check mode; only the self-check's cache may be written, as facts are.
     support: full
   diff_mode:
+    description: Returns no diff; the role's own tasks show the diffs of what it would change.
     support: none
   action:
+    description: The compare runs in the action plugin on the controller; the host runs only the probe.
     support: full
 notes:
   - Runs on the host with its Python (3.8 or newer under ansible-core 2.19); the probe itself also runs on 2.7.

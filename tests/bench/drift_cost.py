@@ -106,7 +106,7 @@ def measure(counts: list[int], repeat: int = 3) -> list[str]:
                     "floor": (str(work / "ping.yml"),),
                 }
                 times: dict[str, list[float]] = {kind: [] for kind in runs}
-                for _ in range(repeat):
+                for _round in range(repeat):
                     for kind, playbook in runs.items():
                         times[kind].append(_timed("ansible-playbook", "-i", str(hosts), *playbook, "-l", limit))
                 site, agent, floor = (statistics.median(times[kind]) for kind in runs)
