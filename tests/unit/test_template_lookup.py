@@ -39,7 +39,7 @@ def test_the_deep_copy_is_a_new_top_level_over_the_same_values() -> None:
     copied["template_path"] = "x.j2"
     assert "template_path" not in variables
     assert copied["awslogs_streams"] is streams
-    assert type(copied) is dict
+    assert not isinstance(copied, OneLevelCopy)
 
 
 def test_it_renders_what_the_builtin_lookup_renders(tmp_path: Path) -> None:
