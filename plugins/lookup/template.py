@@ -55,13 +55,10 @@ from typing import Any
 
 from ansible.plugins.loader import lookup_loader
 from ansible.plugins.lookup import LookupBase
-from ansible.utils.display import Display
 
 # ansible-core 2.19's plugins/lookup/template.py LookupModule.run: it deep-copies `variables`, adds the
 # template_* variables to the copy, and renders with it; nothing else reads or writes the copy.
 MEASURED_RUN_SHA256 = {"78f0dcf4d2b9823f6dfcf6e8215d0fd1b1d41a99041c7841e2407eb26e9f75a5"}
-
-display = Display()
 
 
 class OneLevelCopy(dict):
@@ -84,7 +81,7 @@ class LookupModule(LookupBase):
             return builtin.run(terms, variables=OneLevelCopy(variables or {}), **kwargs)
         if not LookupModule._warned:
             LookupModule._warned = True
-            display.warning(
+            self._display.warning(
                 "awslogs_ops.awslogs.template: this ansible-core's template lookup is not the one it was measured "
                 "with; rendering with ansible.builtin.template's own deep copy of the variables (correct, slower)"
             )
