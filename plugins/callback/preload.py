@@ -28,8 +28,9 @@ from typing import Any
 from ansible.plugins.callback import CallbackBase
 from ansible.plugins.loader import filter_loader, lookup_loader, test_loader
 
-# Any one filter name of a collection loads all of that collection's filter files (Jinja2Loader).
-FILTERS = ("awslogs_ops.awslogs.awslogs_stream_errors", "ansible.builtin.to_json")
+# Any one filter name of a collection loads all of that collection's filter files, and the first lookup
+# of a loader loads ansible-core's own plugins of its kind (Jinja2Loader).
+FILTERS = ("awslogs_ops.awslogs.awslogs_stream_errors",)
 TESTS = ("ansible.builtin.match",)
 LOOKUPS = (
     "awslogs_ops.awslogs.template",

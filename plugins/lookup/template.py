@@ -12,7 +12,7 @@ which is what the role's templates need (they read variables and never change th
 
 It runs the builtin lookup itself, with all of its options, only when that lookup's
 run() is the one this was measured against (the sha256 of its source). Any other version
-renders with the builtin lookup's own deep copy, and says so once.
+renders with the builtin lookup's own deep copy, and says so once per process.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ description:
   - The builtin lookup deep-copies every variable of the host before each template; this one gives it
     a copy one level deep. Templates rendered with it must not change the variables they read.
   - When the installed ansible-core's template lookup is not the one this collection was measured with,
-    it renders with that lookup's own deep copy and warns once.
+    it renders with that lookup's own deep copy and warns once per process.
 options:
   _terms:
     description: The templates, found as ansible.builtin.template finds them.
@@ -55,6 +55,7 @@ from typing import Any
 
 from ansible.plugins.loader import lookup_loader
 from ansible.plugins.lookup import LookupBase
+from ansible.plugins.lookup.template import LookupModule as BuiltinTemplate
 
 # ansible-core 2.19's plugins/lookup/template.py LookupModule.run: it deep-copies `variables`, adds the
 # template_* variables to the copy, and renders with it; nothing else reads or writes the copy.
@@ -68,8 +69,12 @@ class OneLevelCopy(dict):
         return dict(self)
 
 
-def run_sha256(lookup: Any) -> str:
-    return hashlib.sha256(inspect.getsource(type(lookup).run).encode("utf-8")).hexdigest()
+def run_sha256(lookup_class: type) -> str:
+    return hashlib.sha256(inspect.getsource(lookup_class.run).encode("utf-8")).hexdigest()
+
+
+# Once per process (the preload callback imports this before the workers fork), not per file and host.
+BUILTIN_IS_MEASURED = run_sha256(BuiltinTemplate) in MEASURED_RUN_SHA256
 
 
 class LookupModule(LookupBase):
@@ -77,7 +82,7 @@ class LookupModule(LookupBase):
 
     def run(self, terms: list, variables: dict | None = None, **kwargs: Any) -> list:
         builtin = lookup_loader.get("ansible.builtin.template", loader=self._loader, templar=self._templar)
-        if run_sha256(builtin) in MEASURED_RUN_SHA256:
+        if BUILTIN_IS_MEASURED:
             return builtin.run(terms, variables=OneLevelCopy(variables or {}), **kwargs)
         if not LookupModule._warned:
             LookupModule._warned = True

@@ -10,12 +10,11 @@ Logs calls against the ARN of the group or stream they act on, as AWS does.
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import urllib.request
 from pathlib import Path
 
-from tests.bench.process import BenchError, start_recorded, state_path, stop_recorded, wait_for
+from tests.bench.process import BenchError, listening, start_recorded, state_path, stop_recorded, wait_for
 
 HOST = "127.0.0.1"
 REGION = "ap-northeast-2"
@@ -43,20 +42,13 @@ def answers(port: int) -> bool:
         return False
 
 
-def taken(port: int) -> bool:
-    """Something listens on the port."""
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        return probe.connect_ex((HOST, port)) == 0
-
-
 def start(port: int, enforce_iam_after: int | None = None, *, fresh: bool = False) -> str:
     """Start moto on the port; an endpoint that answers is kept, unless fresh (empty state) is asked."""
     if fresh:
         stop(port)
     if answers(port):
         return f"endpoint: {url(port)} answers"
-    if taken(port):
+    if listening(HOST, port):
         raise BenchError(
             f"port {port} on {HOST} is taken by a program that does not answer as moto (one this checkout did not"
             f" start, perhaps a stopped bench of another clone): find it with `ss -ltnp 'sport = :{port}'` and stop it"

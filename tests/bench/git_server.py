@@ -8,9 +8,17 @@ untracked, not ignored files, one commit on ``main``), served read-only by
 from __future__ import annotations
 
 import shutil
-import socket
 
-from tests.bench.process import PROJECT_DIR, BenchError, run, start_recorded, state_path, stop_recorded, wait_for
+from tests.bench.process import (
+    PROJECT_DIR,
+    BenchError,
+    listening,
+    run,
+    start_recorded,
+    state_path,
+    stop_recorded,
+    wait_for,
+)
 
 HOST = "127.0.0.1"
 REPOSITORY = "awslogs-ops"
@@ -19,12 +27,6 @@ BRANCH = "main"
 
 def url(port: int) -> str:
     return f"git://{HOST}:{port}/{REPOSITORY}"
-
-
-def _answers(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        return probe.connect_ex((HOST, port)) == 0
 
 
 def snapshot() -> str:
@@ -52,7 +54,7 @@ def snapshot() -> str:
 def start(port: int) -> str:
     """A fresh snapshot, served on the port (a daemon this bench started there is replaced)."""
     stop(port)
-    if _answers(port):
+    if listening(HOST, port):
         raise BenchError(f"{HOST}:{port} is taken by a process this bench did not start")
     commit = snapshot()
     served = str(state_path(f"git-{REPOSITORY}"))
@@ -61,7 +63,9 @@ def start(port: int) -> str:
         ["git", "daemon", "--reuseaddr", "--informative-errors", f"--listen={HOST}", f"--port={port}",
          f"--base-path={served}", served],
     )  # fmt: skip
-    wait_for(f"git daemon on {HOST}:{port} (log: .cache/bench/git-{port}.log)", lambda: _answers(port), timeout=20)
+    wait_for(
+        f"git daemon on {HOST}:{port} (log: .cache/bench/git-{port}.log)", lambda: listening(HOST, port), timeout=20
+    )
     return f"git: serving {url(port)} ({BRANCH} at {commit[:12]})"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -37,6 +38,13 @@ def succeeds(*args: str) -> bool:
     if shutil.which(args[0]) is None:
         return False
     return subprocess.run(args, capture_output=True, check=False).returncode == 0
+
+
+def listening(host: str, port: int) -> bool:
+    """Something accepts connections on host:port."""
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((host, port)) == 0
 
 
 def wait_for(what: str, ready: Callable[[], bool], timeout: float, interval: float = 0.5) -> None:

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from tests.bench import endpoint
-from tests.bench.process import BenchError
+from tests.bench.process import BenchError, listening
 
 
 def test_a_port_held_by_a_program_that_is_not_moto_fails_fast_and_says_how_to_find_it() -> None:
@@ -22,8 +22,8 @@ def test_a_port_held_by_a_program_that_is_not_moto_fails_fast_and_says_how_to_fi
         assert time.monotonic() - started < 10
 
 
-def test_a_free_port_is_not_taken() -> None:
+def test_a_free_port_is_not_listening() -> None:
     with socket.socket() as probe:
         probe.bind((endpoint.HOST, 0))
         port = probe.getsockname()[1]
-    assert not endpoint.taken(port)
+    assert not listening(endpoint.HOST, port)

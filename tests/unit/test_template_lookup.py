@@ -29,7 +29,7 @@ BIN = Path(sys.executable).parent
 
 def test_the_installed_template_lookup_is_the_one_measured() -> None:
     # A new ansible-core: read its LookupModule.run, check that it still only adds to the copy, add its hash.
-    assert run_sha256(BuiltinTemplate()) in MEASURED_RUN_SHA256
+    assert run_sha256(BuiltinTemplate) in MEASURED_RUN_SHA256
 
 
 def test_the_deep_copy_is_a_new_top_level_over_the_same_values() -> None:
