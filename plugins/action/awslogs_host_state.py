@@ -22,6 +22,7 @@ from ansible_collections.awslogs_ops.awslogs.plugins.filter.awslogs_streams impo
     awslogs_instance_id_streams,
     awslogs_stream_files,
 )
+from ansible_collections.awslogs_ops.awslogs.plugins.plugin_utils.awslogs_role_inputs import validated
 
 ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "config_dir": {"type": "str", "required": True},
@@ -153,7 +154,9 @@ class ActionModule(ActionBase):
 
     def run(self, tmp: str | None = None, task_vars: dict | None = None) -> dict:
         result = super().run(tmp, task_vars)
-        args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
+        errors, args = validated(ARGUMENT_SPEC, self._task.args)
+        if errors:
+            raise AnsibleActionFail("Validation of arguments failed:\n" + "\n".join(errors))
         unresolved = unresolved_instance_id(args)
         if unresolved:
             raise AnsibleActionFail(unresolved)

@@ -14,7 +14,8 @@ description:
     so on a converged fleet, where nothing is written, those imports are much of what a drift check costs.
   - At the start of the playbook this callback loads, in the controller, every filter file of
     awslogs_ops.awslogs, ansible-core's own filters and tests, and the lookups the roles call
-    (this collection's template, and ansible-core's template, file, pipe, vars, varnames).
+    (this collection's template, and ansible-core's template, file, pipe, vars, varnames), and reads the
+    argument specs of this collection's roles for M(awslogs_ops.awslogs.awslogs_check_settings).
     The workers then inherit them from the fork.
   - It changes no result and prints nothing. Enable it in ansible.cfg with
     C(callbacks_enabled = awslogs_ops.awslogs.preload).
@@ -27,6 +28,7 @@ from typing import Any
 
 from ansible.plugins.callback import CallbackBase
 from ansible.plugins.loader import filter_loader, lookup_loader, test_loader
+from ansible_collections.awslogs_ops.awslogs.plugins.plugin_utils import awslogs_role_inputs
 
 # Any one filter name of a collection loads all of that collection's filter files, and the first lookup
 # of a loader loads ansible-core's own plugins of its kind (Jinja2Loader).
@@ -49,3 +51,4 @@ class CallbackModule(CallbackBase):
             for name in names:
                 if loader.get(name) is None:
                     self._display.warning(f"awslogs_ops.awslogs.preload: no {loader.type} plugin {name} to load")
+        awslogs_role_inputs.preload()

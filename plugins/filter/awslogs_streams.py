@@ -400,6 +400,15 @@ def _check_backtracking(stream: Mapping) -> list[str]:
     return []
 
 
+@cache
+def _time_re() -> _strptime.TimeRE:
+    # Built from the locale's month and day names: 6 ms, so once a process (the controller's, before the fork).
+    return _strptime.TimeRE()
+
+
+_time_re()
+
+
 def agent_datetime_parse(datetime_format: str, line: str) -> datetime | None:
     """Parse the time in ``line`` the way the agent with its extension does (cwlogs/parser.py, awslogs_ops_cwlogs).
 
@@ -410,7 +419,7 @@ def agent_datetime_parse(datetime_format: str, line: str) -> datetime | None:
     agent's parser raises on a format it cannot turn into a pattern.
     """
     has_offset = re.search("(?<!%)%z", datetime_format)
-    pattern = _strptime.TimeRE().pattern(datetime_format.replace("%z", "%%z") if has_offset else datetime_format)
+    pattern = _time_re().pattern(datetime_format.replace("%z", "%%z") if has_offset else datetime_format)
     if has_offset:
         pattern = pattern.replace("%z", _extension().OFFSET)
     match = re.compile(f"(?P<dt>{pattern})", re.IGNORECASE).search(line)

@@ -1,27 +1,29 @@
-"""Every bench command's inventory and settings pass the checks a user's pass (the role's validate.yml).
+"""Every bench command's inventory and settings pass the checks a user's pass (awslogs_check_settings).
 
 The smoke forms (tests/smoke) run each command's cheapest case for real;
 here, without a host, every host of every bench inventory and every set of
-settings the benchmarks converge with goes through the same filter calls
-validate.yml makes, so a case that is not run cannot rot either.
+settings the benchmarks converge with goes through the same checks the
+role's first task makes, so a case that is not run cannot rot either.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import jinja2
 import pytest
 import yaml
+from ansible_collections.awslogs_ops.awslogs.plugins.plugin_utils.awslogs_role_inputs import (
+    SETTINGS,
+    agent_errors,
+    argument_spec,
+    spec_errors,
+)
 
 from tests.bench import drift_cost, faults, faults_host, project, throughput
 from tests.bench.process import PROJECT_DIR
 
-VALIDATE = (PROJECT_DIR / "roles" / "awslogs" / "tasks" / "validate.yml").read_text()
-# The settings validate.yml hands awslogs_setting_errors: {'awslogs_x': awslogs_x, ...}.
-CHECKED_SETTINGS = re.findall(r"'(awslogs_\w+)': \1\b", VALIDATE)
-STREAMS = project.filter_plugin("awslogs_streams")
+SPEC = argument_spec(str(PROJECT_DIR / "roles" / "awslogs" / "meta" / "argument_specs.yml"), "main")
 
 
 def _rendered(variables: dict[str, Any]) -> dict[str, Any]:
@@ -30,28 +32,18 @@ def _rendered(variables: dict[str, Any]) -> dict[str, Any]:
 
 
 def errors(host_vars: dict[str, Any], extra_vars: dict[str, Any] | None = None) -> list[str]:
-    """What validate.yml would say of a host with these variables (role defaults < group_vars < host < extra)."""
+    """What the role's first task says of a host with these variables (defaults < group_vars < host < extra)."""
     group_vars = yaml.safe_load((project.GROUP_VARS / "all" / "awslogs.yml").read_text())
     merged = _rendered({**project.role_defaults(), **group_vars, **host_vars, **(extra_vars or {})})
-    found = STREAMS.awslogs_stream_errors(
-        merged["awslogs_streams"],
-        merged["awslogs_stream_defaults"],
-        merged["awslogs_state_file"],
-        merged["awslogs_log_file"],
-    )
-    found += STREAMS.awslogs_setting_errors({name: merged[name] for name in CHECKED_SETTINGS})
-    pins = merged["awslogs_pip_packages"]
-    if merged["awslogs_agent_patch"] and pins and "awscli-cwlogs==1.4.6" not in pins:
-        found.append("awslogs_pip_packages must pin awscli-cwlogs==1.4.6 while awslogs_agent_patch is true")
-    return found
+    return spec_errors(SPEC, {name: value for name, value in merged.items() if name in SPEC}) or agent_errors(merged)
 
 
 def _agent_hosts(inventory: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return inventory["all"]["children"]["awslogs_hosts"]["hosts"]
 
 
-def test_validate_yml_still_checks_the_settings_this_test_reads() -> None:
-    assert {"awslogs_instance_id", "awslogs_endpoint_url", "awslogs_region"} <= set(CHECKED_SETTINGS)
+def test_the_role_still_checks_the_settings_the_bench_sets() -> None:
+    assert {"awslogs_instance_id", "awslogs_endpoint_url", "awslogs_region"} <= set(SETTINGS)
 
 
 def test_the_cost_inventory_passes_with_one_instance_id_per_host() -> None:
