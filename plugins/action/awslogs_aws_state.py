@@ -23,8 +23,8 @@ from ansible_collections.awslogs_ops.awslogs.plugins.module_utils.awslogs_aws_re
 MODULE = "awslogs_ops.awslogs.awslogs_aws_state"
 
 try:
-    import boto3  # noqa: F401 - whether the controller's Python can run the read
-    import botocore  # noqa: F401
+    import boto3  # noqa: F401 # pylint: disable=unused-import # whether the controller's Python can run the read
+    import botocore  # noqa: F401 # pylint: disable=unused-import
     from ansible_collections.amazon.aws.plugins.module_utils.botocore import gather_sdk_versions
     from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
     from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry

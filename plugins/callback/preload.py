@@ -16,6 +16,9 @@ description:
     awslogs_ops.awslogs, ansible-core's own filters and tests, and the lookups the roles call
     (this collection's template, and ansible-core's template, file, pipe, vars, varnames), and reads the
     argument specs of this collection's roles for M(awslogs_ops.awslogs.awslogs_check_settings).
+  - It keeps the code Jinja compiles each template string into in C(~/.cache/awslogs-ops) (or under
+    E(XDG_CACHE_HOME)), so that a string is compiled once, not once per host and run
+    (plugins/plugin_utils/awslogs_compile_cache.py).
     The workers then inherit them from the fork.
   - It changes no result and prints nothing. Enable it in ansible.cfg with
     C(callbacks_enabled = awslogs_ops.awslogs.preload).
@@ -28,7 +31,7 @@ from typing import Any
 
 from ansible.plugins.callback import CallbackBase
 from ansible.plugins.loader import filter_loader, lookup_loader, test_loader
-from ansible_collections.awslogs_ops.awslogs.plugins.plugin_utils import awslogs_role_inputs
+from ansible_collections.awslogs_ops.awslogs.plugins.plugin_utils import awslogs_compile_cache, awslogs_role_inputs
 
 # Any one filter name of a collection loads all of that collection's filter files, and the first lookup
 # of a loader loads ansible-core's own plugins of its kind (Jinja2Loader).
@@ -52,3 +55,4 @@ class CallbackModule(CallbackBase):
                 if loader.get(name) is None:
                     self._display.warning(f"awslogs_ops.awslogs.preload: no {loader.type} plugin {name} to load")
         awslogs_role_inputs.preload()
+        awslogs_compile_cache.install(lambda message: self._display.warning(f"awslogs_ops.awslogs.preload: {message}"))

@@ -15,9 +15,9 @@ description:
     list and every setting the role renders into a file, each error naming the stream or variable and key.
   - It runs on the controller and touches no host. The awslogs role runs it first, so a bad input stops
     the host before anything is read or written there.
-  - The spec is read once a process, without its documentation. ansible-core's own validation templates
+  - "The spec is read once a process, without its documentation. ansible-core's own validation templates
     and deep-copies the whole documented spec for every host; C(site.yml) imports the role with
-    C(rolespec_validate: false) and lets this task do it.
+    C(rolespec_validate: false) and lets this task do it."
 options:
   argument_spec_file:
     description: The role's C(meta/argument_specs.yml).
