@@ -67,9 +67,41 @@ def _timed(*args: str) -> float:
     return elapsed
 
 
+INOTIFY_LIMIT = Path("/proc/sys/fs/inotify/max_user_instances")
+# What one booted systemd container holds (systemd, journald, udev, logind): measured 4.5.
+INOTIFY_PER_CONTAINER = 5
+
+
+def inotify_in_use() -> int:
+    """The inotify instances every process holds (the bench runs as root, whose limit it is)."""
+    count = 0
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            count += sum(1 for fd in fd_dir.iterdir() if fd.readlink().name == "anon_inode:inotify")
+        except OSError:
+            continue  # a process that ended, or one we may not read
+    return count
+
+
+def inotify_shortfall(containers: int, limit: int, in_use: int) -> str | None:
+    """Why the machine cannot boot this many more systemd containers, or None."""
+    needed = containers * INOTIFY_PER_CONTAINER
+    if limit - in_use >= needed:
+        return None
+    return (
+        f"{containers} systemd containers need about {needed} inotify instances, and fs.inotify.max_user_instances "
+        f"is {limit} with {in_use} in use: the containers past the limit exit at once (status 255, no output). "
+        f"Raise it: sysctl -w fs.inotify.max_user_instances={max(1024, in_use + needed)}"
+    )
+
+
 def _start(names: list[str]) -> None:
     for name in names:
         run("docker", "rm", "--force", name, check=False)
+    shortfall = inotify_shortfall(len(names), int(INOTIFY_LIMIT.read_text()), inotify_in_use())
+    if shortfall:
+        raise BenchError(shortfall)
+    for name in names:
         run("docker", "run", "--detach", "--name", name, *CONTAINER_ARGS, image_name(), "/lib/systemd/systemd")
     for name in names:
         wait_for(
@@ -88,9 +120,9 @@ def measure(counts: list[int], repeat: int = 3) -> list[str]:
         "with site.yml (the first run installs the agent: a minute or two)",
         flush=True,
     )
-    _start(names)
     lines = ["hosts  check site.yml  check --tags agent  ping floor  site/floor  agent/floor"]
     try:
+        _start(names)
         with tempfile.TemporaryDirectory() as workdir:
             work = Path(workdir)
             (work / "group_vars").symlink_to(PROJECT_DIR / "inventory" / "group_vars")

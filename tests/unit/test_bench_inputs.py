@@ -81,3 +81,12 @@ def test_a_bad_instance_id_is_refused_as_the_role_refuses_it() -> None:
     # The id the cost bench once gave every host: not hex.
     (message,) = errors({"awslogs_instance_id": "i-0c0s7000000000001"})
     assert message.startswith("awslogs_instance_id ")
+
+
+def test_the_cost_bench_refuses_a_fleet_the_inotify_limit_cannot_boot() -> None:
+    # 28 booted containers held this machine's default of 128; the 29th and later exited with 255.
+    message = drift_cost.inotify_shortfall(32, limit=128, in_use=2)
+    assert message and "fs.inotify.max_user_instances is 128" in message
+    assert "sysctl -w fs.inotify.max_user_instances=1024" in message
+    assert drift_cost.inotify_shortfall(32, limit=1024, in_use=128) is None
+    assert drift_cost.inotify_in_use() >= 0
