@@ -20,6 +20,8 @@ description:
     E(XDG_CACHE_HOME)), so that a string is compiled once, not once per host and run
     (plugins/plugin_utils/awslogs_compile_cache.py).
     The workers then inherit them from the fork.
+  - It freezes, in every worker as it starts, the objects the worker inherited from the controller, so
+    that the worker's garbage collections do not walk them (Python's advice for a fork without exec).
   - It changes no result and prints nothing. Enable it in ansible.cfg with
     C(callbacks_enabled = awslogs_ops.awslogs.preload).
 type: aggregate
@@ -27,6 +29,8 @@ requirements:
   - enabled in the configuration (callbacks_enabled)
 """
 
+import gc
+import os
 from typing import Any
 
 from ansible.plugins.callback import CallbackBase
@@ -48,8 +52,15 @@ class CallbackModule(CallbackBase):
     CALLBACK_TYPE = "aggregate"
     CALLBACK_NAME = "awslogs_ops.awslogs.preload"
     CALLBACK_NEEDS_ENABLED = True
+    _fork_hook = False
 
     def v2_playbook_on_start(self, playbook: Any) -> None:
+        # A worker's garbage collections need not walk the controller's objects it inherited: frozen in the
+        # child, they are left out of every collection there (as the gc module's documentation advises
+        # for a fork without exec), and the worker collects only what it made itself.
+        if not CallbackModule._fork_hook:
+            CallbackModule._fork_hook = True
+            os.register_at_fork(after_in_child=gc.freeze)
         for loader, names in ((filter_loader, FILTERS), (test_loader, TESTS), (lookup_loader, LOOKUPS)):
             for name in names:
                 if loader.get(name) is None:
