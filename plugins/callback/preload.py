@@ -16,10 +16,10 @@ description:
     awslogs_ops.awslogs, ansible-core's own filters and tests, and the lookups the roles call
     (this collection's template, and ansible-core's template, file, pipe, vars, varnames), and reads the
     argument specs of this collection's roles for M(awslogs_ops.awslogs.awslogs_check_settings).
+    The workers then inherit them from the fork.
   - It keeps the code Jinja compiles each template string into in C(~/.cache/awslogs-ops) (or under
     E(XDG_CACHE_HOME)), so that a string is compiled once, not once per host and run
     (plugins/plugin_utils/awslogs_compile_cache.py).
-    The workers then inherit them from the fork.
   - It freezes, in every worker as it starts, the objects the worker inherited from the controller, so
     that the worker's garbage collections do not walk them (Python's advice for a fork without exec).
   - It changes no result and prints nothing. Enable it in ansible.cfg with
