@@ -147,7 +147,7 @@ def test_the_bundles_entry_uses_the_bundled_collection_on_localhost(bundle: Path
     done = _as_the_document_runs_it(bundle, "--list-tasks", "--list-hosts")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "hosts (1):\n      localhost" in done.stdout
-    assert "awslogs : Check the stream definitions and the agent settings" in done.stdout
+    assert "awslogs : Check the settings and the stream list before the host is touched" in done.stdout
     # The role comes from the bundle: a bundle without its collection has no role to run.
     shutil.move(bundle / "collections", bundle.parent / "collections-aside")
     try:
